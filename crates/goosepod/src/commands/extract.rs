@@ -1,0 +1,174 @@
+//! `goosepod extract`: the article in a page, as text or JSON.
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use goosepod_core::Article;
+use goosepod_ingest::fetch::{FetchConfig, Fetcher};
+use goosepod_ingest::source::{self, Input, Loaded};
+use rayon::prelude::*;
+
+/// Arguments of `goosepod extract`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Web page URLs (http, https) or local files (.html, .htm, .html.gz, .txt, .md).
+    #[arg(required = true, value_name = "URL|FILE")]
+    inputs: Vec<String>,
+    /// Print (or write) one JSON object per article: title, site_name, byline,
+    /// published, language, url, image, text.
+    #[arg(long)]
+    json: bool,
+    /// Write DIR/<name>.txt (or .json with --json) for each input, processed in parallel.
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Largest page accepted, in bytes, fetched or read from disk.
+    #[arg(long, env = "GOOSEPOD_FETCH_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
+    max_bytes: u64,
+}
+
+/// The JSON shape of an extracted article (the CLI contract).
+#[derive(serde::Serialize)]
+struct ArticleJson<'a> {
+    title: &'a Option<String>,
+    site_name: &'a Option<String>,
+    byline: &'a Option<String>,
+    published: Option<String>,
+    language: &'a Option<String>,
+    url: &'a Option<String>,
+    image: &'a Option<String>,
+    text: &'a str,
+}
+
+impl<'a> From<&'a Article> for ArticleJson<'a> {
+    fn from(a: &'a Article) -> Self {
+        Self {
+            title: &a.title,
+            site_name: &a.site_name,
+            byline: &a.byline,
+            published: a.published.map(|t| t.to_string()),
+            language: &a.language,
+            url: &a.url,
+            image: &a.image,
+            text: &a.text,
+        }
+    }
+}
+
+/// Runs `goosepod extract`.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let loader = Loader::new(args.max_bytes)?;
+    match &args.out_dir {
+        Some(dir) => run_batch(&args, &loader, dir),
+        None if args.inputs.len() == 1 => {
+            let article = loader.article(&args.inputs[0])?;
+            let mut stdout = std::io::stdout().lock();
+            writeln!(stdout, "{}", render(&article, args.json)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => bail!("several inputs need --out-dir DIR"),
+    }
+}
+
+/// Extracts every input in parallel into `dir`; one failure never stops the others.
+fn run_batch(args: &Args, loader: &Loader, dir: &Path) -> Result<ExitCode> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let extension = if args.json { "json" } else { "txt" };
+    let failures: Vec<String> = args
+        .inputs
+        .par_iter()
+        .filter_map(|input| {
+            let done = loader.load(input).and_then(|loaded| {
+                let article = extract(&loaded, input)?;
+                let path = dir.join(format!("{}.{extension}", loaded.name));
+                std::fs::write(&path, render(&article, args.json)? + "\n")
+                    .with_context(|| format!("cannot write {}", path.display()))
+            });
+            done.err().map(|err| format!("{input}: {err:#}"))
+        })
+        .collect();
+    warn_duplicate_names(&args.inputs);
+    for failure in &failures {
+        eprintln!("goosepod extract: {failure}");
+    }
+    if failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "goosepod extract: {} of {} inputs failed",
+            failures.len(),
+            args.inputs.len()
+        );
+        Ok(ExitCode::from(2))
+    }
+}
+
+/// Several inputs with one output name overwrite each other's file: say so.
+fn warn_duplicate_names(inputs: &[String]) {
+    let mut seen = HashSet::new();
+    for input in inputs {
+        let name = Path::new(input).file_name().map(|n| n.to_os_string());
+        if name.is_some() && !seen.insert(name) {
+            eprintln!(
+                "goosepod extract: warning: {input} has the same output name as an earlier input"
+            );
+        }
+    }
+}
+
+fn render(article: &Article, json: bool) -> Result<String> {
+    Ok(if json {
+        serde_json::to_string(&ArticleJson::from(article))?
+    } else {
+        article.text.clone()
+    })
+}
+
+fn extract(loaded: &Loaded, input: &str) -> Result<Article> {
+    goosepod_ingest::extract(
+        &loaded.bytes,
+        loaded.url.as_deref(),
+        loaded.content_type.as_deref(),
+    )
+    .with_context(|| format!("cannot extract an article from {input}"))
+}
+
+/// Loads inputs: files directly, URLs through a guarded fetcher on a small runtime.
+struct Loader {
+    max_bytes: u64,
+    fetcher: Fetcher,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Loader {
+    fn new(max_bytes: u64) -> Result<Self> {
+        let config = FetchConfig {
+            max_body_bytes: max_bytes,
+            ..FetchConfig::from_env()?
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        // reqwest's client must be built inside a runtime context.
+        let fetcher = runtime.block_on(async { Fetcher::new(config) })?;
+        Ok(Self {
+            max_bytes,
+            fetcher,
+            runtime,
+        })
+    }
+
+    fn load(&self, input: &str) -> Result<Loaded> {
+        Ok(match Input::parse(input)? {
+            Input::File(path) => source::load_file(&path, self.max_bytes)?,
+            url @ Input::Url(_) => self.runtime.block_on(source::load(&url, &self.fetcher))?,
+        })
+    }
+
+    fn article(&self, input: &str) -> Result<Article> {
+        extract(&self.load(input)?, input)
+    }
+}

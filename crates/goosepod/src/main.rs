@@ -1,0 +1,45 @@
+//! `goosepod`: personal news podcasts from the command line.
+//!
+//! This binary only parses arguments, sets up logging and wires the library crates
+//! together; everything worth testing lives in those crates.
+
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Goose Pod turns news articles into a personal two-host podcast.
+#[derive(Debug, Parser)]
+#[command(name = "goosepod", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract the article from web pages or local files.
+    Extract(commands::extract::Args),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GOOSEPOD_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => commands::extract::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("goosepod: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! From the chosen content's text to clean paragraphs.
+//!
+//! Whitespace is normalised (runs of spaces folded, one paragraph per block, a blank line
+//! between paragraphs), and lines that are page furniture rather than article text are
+//! dropped: repeated lines, "Advertisement" labels, photo credits, "Image 1 of 8" counters,
+//! and byline or date lines at the very start.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Lines that are never article text, wherever they stand.
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^(?:
+            advertisement | advertising | sponsored(\ content)? | ad
+          | continue\ reading.{0,40} | read\ more.{0,40} | (see\ )?more\ on\ this.{0,40}
+          | (related|recommended|read\ also|see\ also|most\ read)(\ (stories|articles|content|coverage))?:?
+          | share(\ this)?(\ (story|article|page))?:?
+          | (photo|image|picture|video|credit|source|illustration)s?(\ credit)?:\ .{0,120}
+          | image\ \d+\ (of|/)\ \d+ | \d+\ of\ \d+ | caption | close | enlarge\ this\ image
+          | (click|tap)\ (here|to)\ .{0,60}
+          | (sign\ up|subscribe)\ .{0,80}
+          | follow\ (us|me)\ on\ .{0,60}
+          | (©|\(c\)|copyright\ ).{0,120}
+          | all\ rights\ reserved.{0,40}
+          | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40} | 责任编辑[:：].{0,20} | (编辑|来源|作者)[:：].{0,30}
+          | 点击(进入|查看|这里).{0,30} | 第\d+页.{0,40} | (上一页|下一页).{0,40} | 分享到.{0,40} | 返回(首页|顶部).{0,10}
+        )$",
+    )
+    .expect("furniture pattern is valid")
+});
+
+/// Lines that are byline or date furniture when they come before the article's first
+/// real paragraph.
+static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^(?:
+            by\ [^.!?]{1,120}
+          | (updated|published|posted|last\ updated)(\ on)?:?\ .{1,80}
+          | ((mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
+            (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2},?\ \d{4}.{0,40}
+          | \d{1,2}\ (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\ \d{4}.{0,40}
+          | \d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}
+          | \d{4}年\d{1,2}月\d{1,2}日.{0,60}
+          | \d+\ min(ute)?s?\ read | \d+\ (hours?|minutes?|days?)\ ago
+        )$",
+    )
+    .expect("leading furniture pattern is valid")
+});
+
+/// Normalises `text` into paragraphs separated by one blank line, dropping furniture.
+pub(super) fn clean(text: &str) -> String {
+    let mut seen = HashSet::new();
+    let mut started = false;
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = fold_spaces(line);
+        if line.is_empty() || FURNITURE.is_match(&line) {
+            continue;
+        }
+        if !started && LEADING_FURNITURE.is_match(&line) {
+            continue;
+        }
+        // Repeated lines are captions, pull quotes and teasers, not the story; short
+        // ones (subheads like "Background") may legitimately repeat.
+        if line.chars().count() > 40 && !seen.insert(line.clone()) {
+            continue;
+        }
+        started |= is_sentence(&line);
+        out.push(line);
+    }
+    out.join("\n\n")
+}
+
+/// Collapses runs of whitespace (including no-break and zero-width spaces) to one space
+/// and trims the ends; full-width ideographic spaces that indent Chinese paragraphs go too.
+fn fold_spaces(line: &str) -> String {
+    line.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True for a line that reads as running text rather than a label.
+fn is_sentence(line: &str) -> bool {
+    let chars = line.chars().count();
+    let ends_like_prose = line.ends_with(['.', '!', '?', '"', '”', '’', '。', '!', '?', '」', ':']);
+    chars >= 80 || (chars >= 25 && ends_like_prose)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_separated_by_one_blank_line() {
+        let text = "  First   paragraph.\n\n\n\nSecond\u{a0}paragraph.  \n";
+        assert_eq!(clean(text), "First paragraph.\n\nSecond paragraph.");
+    }
+
+    #[test]
+    fn furniture_lines_are_dropped() {
+        let text = "Advertisement\nThe council approved the plan on Tuesday evening after a long debate.\n\
+                    Photo: Jane Doe / Agency\nImage 1 of 8\n© 2025 Example Media\n相关新闻:\n正文。";
+        assert_eq!(
+            clean(text),
+            "The council approved the plan on Tuesday evening after a long debate.\n\n正文。"
+        );
+    }
+
+    #[test]
+    fn leading_bylines_and_dates_go_but_later_ones_stay() {
+        let text = "By Jane Doe - 11/18/19 11:04 PM EST\nUpdated 5:27 am CST, Wednesday, November 20, 2019\n\
+                    The council approved the plan on Tuesday evening after a long debate.\n\
+                    By the end of the year, the plan will be in force.";
+        assert_eq!(
+            clean(text),
+            "The council approved the plan on Tuesday evening after a long debate.\n\n\
+             By the end of the year, the plan will be in force."
+        );
+    }
+
+    #[test]
+    fn long_repeated_lines_are_kept_once() {
+        let caption = "The minister, left, shakes hands with the ambassador in the capital.";
+        let text =
+            format!("{caption}\nBody text that is the story itself, long enough.\n{caption}");
+        assert_eq!(
+            clean(&text),
+            format!("{caption}\n\nBody text that is the story itself, long enough.")
+        );
+    }
+
+    #[test]
+    fn chinese_indentation_is_removed() {
+        assert_eq!(clean("\u{3000}\u{3000}北京消息。"), "北京消息。");
+    }
+}

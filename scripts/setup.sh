@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Goose Pod needs to build, run and test. Idempotent: it only
+# calls apt-get when a package is missing, so repeat runs take a second.
+set -euo pipefail
+
+packages=(
+  ca-certificates # TLS roots for fetching pages
+  python3         # the extraction benchmark's scorer
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$package")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
