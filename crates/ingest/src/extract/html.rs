@@ -71,6 +71,7 @@ fn assemble(
         .or(nonempty(parsed.url))
         .and_then(|href| metadata::absolute(&href, url))
         .or_else(|| url.map(str::to_string));
+    let text = without_headline(text, title.as_deref());
     Article {
         title,
         site_name: site_name.or_else(|| url.and_then(host_name)),
@@ -81,6 +82,35 @@ fn assemble(
         url: canonical,
         text,
     }
+}
+
+/// Drops the headline where it opens the text: it is the article's title, not its body.
+fn without_headline(text: String, title: Option<&str>) -> String {
+    let Some(title) = title.map(comparable).filter(|t| !t.is_empty()) else {
+        return text;
+    };
+    let first = text.split("\n\n").next().unwrap_or_default();
+    let first_comparable = comparable(first);
+    let (shorter, longer) = if first_comparable.len() < title.len() {
+        (&first_comparable, &title)
+    } else {
+        (&title, &first_comparable)
+    };
+    let is_headline = !shorter.is_empty()
+        && longer.starts_with(shorter.as_str())
+        && longer.chars().count() <= shorter.chars().count() + 8;
+    match (is_headline, text.split_once("\n\n")) {
+        (true, Some((_, rest))) => rest.to_string(),
+        _ => text,
+    }
+}
+
+/// Letters and digits only, lower-cased, for comparing a headline with a line.
+fn comparable(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A declared language is kept unless the text is reliably in another one: templates

@@ -52,7 +52,25 @@ const TITLE_SEPARATORS: &[&str] = &[
 /// known site name, when it is much shorter than the rest (a headline is the longest part).
 /// Returns the trimmed title and the removed site segment, if any.
 pub fn trim_title(title: &str, site_name: Option<&str>) -> (String, Option<String>) {
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut site_segment = None;
+    // Titles nest: `Headline_Channel_Site`. The first pass removes the site (by name when
+    // known); later passes remove short section names.
+    for pass in 0..3 {
+        let known = if pass == 0 { site_name } else { None };
+        match trim_once(&title, known) {
+            (trimmed, Some(removed)) => {
+                site_segment.get_or_insert(removed);
+                title = trimmed;
+            }
+            _ => break,
+        }
+    }
+    (title, site_segment)
+}
+
+/// One pass of [`trim_title`]: removes one site or section segment, if any.
+fn trim_once(title: &str, site_name: Option<&str>) -> (String, Option<String>) {
     let site = site_name.map(normalise_name);
     for separator in TITLE_SEPARATORS {
         let parts: Vec<&str> = title.split(separator).map(str::trim).collect();
@@ -79,7 +97,7 @@ pub fn trim_title(title: &str, site_name: Option<&str>) -> (String, Option<Strin
             return (last.to_string(), Some(first.to_string()));
         }
     }
-    (title, None)
+    (title.to_string(), None)
 }
 
 /// Without a known site name, a short last segment (at most four words, or ten

@@ -14,10 +14,12 @@ use regex::Regex;
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
-            advertisement | advertising | sponsored(\ content)? | ad
-          | continue\ reading.{0,40} | read\ more.{0,40} | (see\ )?more\ on\ this.{0,40}
-          | (related|recommended|read\ also|see\ also|most\ read)(\ (stories|articles|content|coverage))?:?
-          | share(\ this)?(\ (story|article|page))?:?
+            advertisement | advertising | advert | sponsored(\ content)? | ad | スポンサードリンク
+          | (continue\ reading|read\ more|see\ more|watch\ more|more\ on\ this|more\ news\ from|see\ also|read\ also)\b.{0,120}
+          | (related|recommended|most\ read|most\ popular|trending)(\ (stories|articles|content|coverage|news|posts))?:?
+          | (you\ (may|might)\ also\ like|don'?t\ miss|want\ more\ stories\ like\ this\?).{0,20}
+          | share(\ this)?(\ (story|article|page|on\ \w+))?:? | report\ (an\ )?error | print(\ article)? | order\ reprints
+          | text\ size | tags:?(\ .{0,200})? | \d*\ ?comments? | leave\ a\ (comment|reply) | this\ slideshow\ requires\ javascript\.
           | (photo|image|picture|video|credit|source|illustration)s?(\ credit)?:\ .{0,120}
           | image\ \d+\ (of|/)\ \d+ | \d+\ of\ \d+ | caption | close | enlarge\ this\ image
           | (click|tap)\ (here|to)\ .{0,60}
@@ -25,8 +27,12 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
           | follow\ (us|me)\ on\ .{0,60}
           | (©|\(c\)|copyright\ ).{0,120}
           | all\ rights\ reserved.{0,40}
-          | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40} | 责任编辑[:：].{0,20} | (编辑|来源|作者)[:：].{0,30}
-          | 点击(进入|查看|这里).{0,30} | 第\d+页.{0,40} | (上一页|下一页).{0,40} | 分享到.{0,40} | 返回(首页|顶部).{0,10}
+          | (the\ )?(associated\ press|reuters|afp|ap|upi|bloomberg) | have\ a\ (news\ )?tip\?.{0,200}
+          | join\ the\ conversation.{0,10}
+          | \|?\ ?(published|updated|posted|last\ updated)(\ on)?:?\ [^.!?]{0,60}\d[^.!?]{0,60}
+          | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40} | 责任编辑[:：].{0,20} | (编辑|来源|作者|文章来源)[:：].{0,30}
+          | 点击(进入|查看|这里).{0,30} | 第\d+页.{0,40} | (上一页|下一页).{0,40}
+          | 分享到.{0,40} | 返回(首页|顶部).{0,10} | 发表评论 | 关連記事 | 関連記事
         )$",
     )
     .expect("furniture pattern is valid")
@@ -37,10 +43,10 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
 static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
-            by\ [^.!?]{1,120}
+            by:? | by\ [^.!?]{1,120}
           | (updated|published|posted|last\ updated)(\ on)?:?\ .{1,80}
           | ((mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
-            (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2},?\ \d{4}.{0,40}
+            (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2}(st|nd|rd|th)?,?\ \d{4}.{0,40}
           | \d{1,2}\ (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\ \d{4}.{0,40}
           | \d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}
           | \d{4}年\d{1,2}月\d{1,2}日.{0,60}

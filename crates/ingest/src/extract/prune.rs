@@ -48,7 +48,6 @@ const CHROME_WORDS: &[&str] = &[
     "modal",
     "newsletter",
     "outbrain",
-    "paywall",
     "popup",
     "promo",
     "recommended",
@@ -61,7 +60,6 @@ const CHROME_WORDS: &[&str] = &[
     "sponsor",
     "sponsored",
     "subscribe",
-    "subscription",
     "taboola",
     "tags",
     "timestamp",
@@ -99,7 +97,8 @@ const LINK_LIST_MAX_PROSE: usize = 150;
 /// Text measured in one pass over the tree, per element.
 #[derive(Debug, Default, Clone, Copy)]
 struct TextStats {
-    /// Non-whitespace characters of text inside the element.
+    /// Letters (of any script) inside the element: digits and punctuation are left out,
+    /// so `Archive (88)` weighs as the word it is.
     chars: usize,
     /// Of those, characters inside links.
     link_chars: usize,
@@ -143,7 +142,7 @@ fn measure(root: &NodeRef) -> HashMap<NodeId, TextStats> {
     let mut stack = vec![(*root, false)];
     while let Some((node, children_done)) = stack.pop() {
         if node.is_text() {
-            let chars = node.text().chars().filter(|c| !c.is_whitespace()).count();
+            let chars = node.text().chars().filter(|c| c.is_alphabetic()).count();
             stats.insert(
                 node.id,
                 TextStats {
@@ -189,8 +188,7 @@ fn is_link_list(node: &NodeRef, stats: TextStats) -> bool {
 fn is_named_chrome(node: &NodeRef) -> bool {
     let mut chrome = false;
     for value in [node.attr("class"), node.attr("id")].into_iter().flatten() {
-        for word in value.split(|c: char| c.is_whitespace() || c == '-' || c == '_') {
-            let word = word.to_ascii_lowercase();
+        for word in words(&value) {
             if CONTENT_WORDS.contains(&word.as_str()) {
                 return false;
             }
@@ -198,6 +196,28 @@ fn is_named_chrome(node: &NodeRef) -> bool {
         }
     }
     chrome
+}
+
+/// The lower-cased words of a class or id value: split at spaces, `-`, `_` and camel-case
+/// humps, so `newsCaption share_bar` gives `news`, `caption`, `share`, `bar`.
+fn words(value: &str) -> impl Iterator<Item = String> + '_ {
+    value
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .flat_map(|token| {
+            let mut parts = Vec::new();
+            let mut current = String::new();
+            let mut previous_lower = false;
+            for c in token.chars() {
+                if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+                previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+                current.push(c.to_ascii_lowercase());
+            }
+            parts.push(current);
+            parts
+        })
+        .filter(|word| !word.is_empty())
 }
 
 #[cfg(test)]
@@ -261,6 +281,12 @@ mod tests {
     fn deep_nesting_does_not_overflow_the_stack() {
         let body = "<div>".repeat(5_000) + "deep text";
         assert_eq!(pruned(&body), "deep text");
+    }
+
+    #[test]
+    fn class_words_split_at_camel_case() {
+        let split: Vec<String> = words("newsCaption share_bar  XMLFeed").collect();
+        assert_eq!(split, ["news", "caption", "share", "bar", "xmlfeed"]);
     }
 
     #[test]
