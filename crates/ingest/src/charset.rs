@@ -143,7 +143,7 @@ const MALFORMED_TOLERANCE: f64 = 0.01;
 
 /// How many bytes, from the first non-ASCII one, the detector reads: plenty to tell
 /// encodings apart, and it keeps detection cheap on large pages.
-const DETECTION_SAMPLE_BYTES: usize = 64 * 1024;
+const DETECTION_SAMPLE_BYTES: usize = 16 * 1024;
 
 /// True when a single-byte Western declaration hides what is really UTF-8: pages that say
 /// `iso-8859-1` or `windows-1252` while their non-ASCII bytes are valid UTF-8 are common,

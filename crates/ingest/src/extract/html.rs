@@ -4,13 +4,14 @@ use dom_query::Document;
 use dom_smoothie::{Config, Readability, TextMode};
 use goosepod_core::Article;
 
-use super::{metadata, paragraphs, prune};
+use super::{metadata, paragraphs, prune, strip};
 use crate::charset;
 
 /// Extracts an article from HTML bytes; the text is empty when the page holds none.
 pub(super) fn extract(bytes: &[u8], url: Option<&str>, content_type: Option<&str>) -> Article {
-    let html = charset::decode(bytes, content_type, url).text;
-    let doc = Document::from(html.as_str());
+    let decoded = charset::decode(bytes, content_type, url).text;
+    let html = strip::strip_scripts_and_styles(&decoded);
+    let doc = Document::from(html.as_ref());
     let head = metadata::read_head(&doc);
     prune::remove_chrome(&doc);
     let page_url = url.filter(|u| url::Url::parse(u).is_ok());

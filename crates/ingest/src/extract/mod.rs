@@ -10,6 +10,7 @@ mod metadata;
 mod paragraphs;
 mod plain;
 mod prune;
+mod strip;
 
 use goosepod_core::Article;
 

@@ -56,6 +56,10 @@ static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("leading furniture pattern is valid")
 });
 
+/// No furniture pattern matches a line longer than this (in bytes; the longest pattern
+/// allows about 200 characters of CJK text).
+const MAX_FURNITURE_BYTES: usize = 800;
+
 /// Normalises `text` into paragraphs separated by one blank line, dropping furniture.
 pub(super) fn clean(text: &str) -> String {
     let mut seen = HashSet::new();
@@ -63,10 +67,12 @@ pub(super) fn clean(text: &str) -> String {
     let mut out: Vec<String> = Vec::new();
     for line in text.lines() {
         let line = fold_spaces(line);
-        if line.is_empty() || FURNITURE.is_match(&line) {
+        // Furniture lines are short; long lines are prose and skip the patterns.
+        let short = line.len() <= MAX_FURNITURE_BYTES;
+        if line.is_empty() || (short && FURNITURE.is_match(&line)) {
             continue;
         }
-        if !started && LEADING_FURNITURE.is_match(&line) {
+        if !started && short && LEADING_FURNITURE.is_match(&line) {
             continue;
         }
         // Repeated lines are captions, pull quotes and teasers, not the story; short

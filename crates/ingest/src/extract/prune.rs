@@ -5,21 +5,35 @@
 //! that block. They are removed here by what they are (their tag, or the words of their
 //! `class` and `id`), never by which site they come from.
 
-use std::collections::{HashMap, HashSet};
-
-use dom_query::{Document, NodeId, NodeRef};
+use dom_query::{Document, NodeRef};
 
 /// Elements that never hold article text.
-const NEVER_TEXT: &str = "button, select, input, textarea, iframe, svg, canvas, video, audio, \
-     template, dialog, picture";
+const NEVER_TEXT: &[&str] = &[
+    "button", "select", "input", "textarea", "iframe", "svg", "canvas", "video", "audio",
+    "template", "dialog", "picture",
+];
 
-/// Elements that are page chrome by their tag or role. They are removed only when small
-/// next to the page: broken markup can leave a whole article inside an unclosed
-/// `<figure>`, and some sites wrap their entire page in one `<form>`.
-const CHROME_TAGS: &str = "nav, aside, footer, form, figure, figcaption, menu, \
-     [hidden], [aria-hidden=true], [role=navigation], [role=complementary], \
-     [role=contentinfo], [role=dialog], [role=alert], [style*='display:none'], \
-     [style*='display: none']";
+/// Elements that are page chrome by their tag. They are removed only when small next to
+/// the page: broken markup can leave a whole article inside an unclosed `<figure>`, and
+/// some sites wrap their entire page in one `<form>`.
+const CHROME_TAGS: &[&str] = &[
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "figure",
+    "figcaption",
+    "menu",
+];
+
+/// ARIA roles that mark page chrome.
+const CHROME_ROLES: &[&str] = &[
+    "navigation",
+    "complementary",
+    "contentinfo",
+    "dialog",
+    "alert",
+];
 
 /// Words in a `class` or `id` that mark an element as page chrome.
 ///
@@ -78,6 +92,11 @@ const CONTENT_WORDS: &[&str] = &[
 /// class or id: a wrapper named `comments-enabled` may hold the whole article.
 const MAX_REMOVED_SHARE: f64 = 0.4;
 
+/// An element holding a content-named element with at least this many letters is never
+/// removed as chrome: a wrapper named `advertisement-off-canvas` may hold the whole
+/// article body.
+const MIN_PROTECTED_CONTENT: usize = 300;
+
 /// Blocks whose text is mostly link text are navigation, not prose: menus, "more
 /// stories" lists, tag clouds, archive lists.
 const LINK_LIST_TAGS: &[&str] = &[
@@ -94,108 +113,157 @@ const LINK_LIST_MIN_LINKS: usize = 2;
 /// share bar is link-heavy too, but its prose must stay.
 const LINK_LIST_MAX_PROSE: usize = 150;
 
-/// Text measured in one pass over the tree, per element.
+/// Text measured over a subtree.
 #[derive(Debug, Default, Clone, Copy)]
 struct TextStats {
     /// Letters (of any script) inside the element: digits and punctuation are left out,
     /// so `Archive (88)` weighs as the word it is.
     chars: usize,
-    /// Of those, characters inside links.
+    /// Of those, letters inside links.
     link_chars: usize,
     /// Links (`<a href>`) inside the element.
     links: usize,
+    /// Letters in the largest element at or under this one whose class or id names it
+    /// as content (`article-body`, `story`…).
+    content: usize,
+}
+
+impl TextStats {
+    fn add(&mut self, other: TextStats) {
+        self.chars += other.chars;
+        self.link_chars += other.link_chars;
+        self.links += other.links;
+        self.content = self.content.max(other.content);
+    }
+}
+
+/// An element being walked: its next child to visit and the text seen under it so far.
+struct Frame<'a> {
+    node: NodeRef<'a>,
+    next_child: Option<NodeRef<'a>>,
+    stats: TextStats,
 }
 
 /// Removes page chrome from `doc` in place.
+///
+/// One post-order walk (no recursion, so deep trees from hostile pages cannot overflow the
+/// stack): each element is judged when its subtree is done, on the text left in it after
+/// its own chrome children went.
 pub(super) fn remove_chrome(doc: &Document) {
-    doc.select(NEVER_TEXT).remove();
     let Some(body) = doc.body() else { return };
-    let stats = measure(&body);
-    let stats_of = |node: &NodeRef| stats.get(&node.id).copied().unwrap_or_default();
-    let limit = MAX_REMOVED_SHARE * stats_of(&body).chars.max(1) as f64;
-    let tagged: HashSet<NodeId> = doc
-        .select(CHROME_TAGS)
-        .nodes()
-        .iter()
-        .map(|n| n.id)
-        .collect();
-    let chrome: Vec<NodeRef> = body
-        .descendants_it()
-        .filter(|node| node.is_element())
-        .filter(|node| {
-            let stats = stats_of(node);
-            (stats.chars as f64) < limit
-                && (tagged.contains(&node.id) || is_named_chrome(node) || is_link_list(node, stats))
-        })
-        .collect();
-    for node in chrome {
-        // A node inside an already removed one is detached with it; removing it again
-        // is harmless.
-        node.remove_from_parent();
+    let limit = MAX_REMOVED_SHARE * letters_under(&body).max(1) as f64;
+    let mut stack = vec![Frame {
+        node: body,
+        next_child: body.first_child(),
+        stats: TextStats::default(),
+    }];
+    while let Some(top) = stack.last_mut() {
+        if let Some(child) = top.next_child {
+            top.next_child = child.next_sibling();
+            if child.is_text() {
+                top.stats.chars += letters(&child.text());
+            } else if child.is_element() {
+                if child
+                    .node_name()
+                    .is_some_and(|n| NEVER_TEXT.contains(&n.as_ref()))
+                {
+                    child.remove_from_parent();
+                } else {
+                    stack.push(Frame {
+                        node: child,
+                        next_child: child.first_child(),
+                        stats: TextStats::default(),
+                    });
+                }
+            }
+            continue;
+        }
+        let Frame {
+            node, mut stats, ..
+        } = stack.pop().expect("the stack has a top");
+        let Some(parent) = stack.last_mut() else {
+            break;
+        };
+        let name = node.node_name();
+        if name.as_deref() == Some("a") && node.has_attr("href") {
+            stats.link_chars = stats.chars;
+            stats.links += 1;
+        }
+        let naming = naming(&node);
+        if naming == Naming::Content {
+            stats.content = stats.chars;
+        }
+        let chrome = (stats.chars as f64) < limit
+            && stats.content < MIN_PROTECTED_CONTENT
+            && (naming == Naming::Chrome
+                || is_tagged_chrome(&node, name.as_deref())
+                || is_link_list(name.as_deref(), stats));
+        if chrome {
+            node.remove_from_parent();
+        } else {
+            parent.stats.add(stats);
+        }
     }
 }
 
-/// Measures every element under `root` in one post-order walk (no recursion, so deep
-/// trees from hostile pages cannot overflow the stack).
-fn measure(root: &NodeRef) -> HashMap<NodeId, TextStats> {
-    let mut stats: HashMap<NodeId, TextStats> = HashMap::new();
-    let mut stack = vec![(*root, false)];
-    while let Some((node, children_done)) = stack.pop() {
-        if node.is_text() {
-            let chars = node.text().chars().filter(|c| c.is_alphabetic()).count();
-            stats.insert(
-                node.id,
-                TextStats {
-                    chars,
-                    ..TextStats::default()
-                },
-            );
-            continue;
-        }
-        if !children_done {
-            stack.push((node, true));
-            stack.extend(node.children_it(false).map(|child| (child, false)));
-            continue;
-        }
-        let mut total = node
-            .children_it(false)
-            .filter_map(|child| stats.get(&child.id).copied())
-            .fold(TextStats::default(), |acc, s| TextStats {
-                chars: acc.chars + s.chars,
-                link_chars: acc.link_chars + s.link_chars,
-                links: acc.links + s.links,
-            });
-        if node.node_name().as_deref() == Some("a") && node.has_attr("href") {
-            total.link_chars = total.chars;
-            total.links += 1;
-        }
-        stats.insert(node.id, total);
-    }
-    stats
+fn letters(text: &str) -> usize {
+    text.chars().filter(|c| c.is_alphabetic()).count()
+}
+
+/// Letters in all text under `node`.
+fn letters_under(node: &NodeRef) -> usize {
+    node.descendants_it()
+        .filter(|n| n.is_text())
+        .map(|n| letters(&n.text()))
+        .sum()
+}
+
+/// True for chrome by tag, role, or because the page hides it.
+fn is_tagged_chrome(node: &NodeRef, name: Option<&str>) -> bool {
+    name.is_some_and(|n| CHROME_TAGS.contains(&n))
+        || node.has_attr("hidden")
+        || node.attr("aria-hidden").is_some_and(|v| v.trim() == "true")
+        || node
+            .attr("role")
+            .is_some_and(|r| CHROME_ROLES.contains(&r.trim()))
+        || node.attr("style").is_some_and(|style| {
+            let style: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+            style.to_ascii_lowercase().contains("display:none")
+        })
 }
 
 /// True for a block that is mostly links: a menu or a list of other stories.
-fn is_link_list(node: &NodeRef, stats: TextStats) -> bool {
+fn is_link_list(name: Option<&str>, stats: TextStats) -> bool {
     stats.links >= LINK_LIST_MIN_LINKS
         && stats.link_chars as f64 >= LINK_LIST_MIN_SHARE * stats.chars as f64
         && stats.chars - stats.link_chars <= LINK_LIST_MAX_PROSE
-        && node
-            .node_name()
-            .is_some_and(|name| LINK_LIST_TAGS.contains(&name.as_ref()))
+        && name.is_some_and(|name| LINK_LIST_TAGS.contains(&name))
 }
 
-/// True when the element's class or id names it as chrome and nothing names it as content.
-fn is_named_chrome(node: &NodeRef) -> bool {
-    let mut chrome = false;
+/// What an element's class and id say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// A content word (`article`, `body`, `story`…), whatever else is there.
+    Content,
+    /// A chrome word (`share`, `caption`, `related`…) and no content word.
+    Chrome,
+    /// Neither.
+    Plain,
+}
+
+fn naming(node: &NodeRef) -> Naming {
+    let mut naming = Naming::Plain;
     for value in [node.attr("class"), node.attr("id")].into_iter().flatten() {
         for word in words(&value) {
             if CONTENT_WORDS.contains(&word.as_str()) {
-                return false;
+                return Naming::Content;
             }
-            chrome |= CHROME_WORDS.contains(&word.as_str());
+            if CHROME_WORDS.contains(&word.as_str()) {
+                naming = Naming::Chrome;
+            }
         }
     }
-    chrome
+    naming
 }
 
 /// The lower-cased words of a class or id value: split at spaces, `-`, `_` and camel-case
