@@ -4,7 +4,9 @@
 //! together; everything worth testing lives in those crates.
 
 mod commands;
+mod config;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -13,6 +15,9 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "goosepod", version, about)]
 struct Cli {
+    /// Config file (TOML); default: ~/.config/goosepod/config.toml if it exists.
+    #[arg(long, global = true, env = "GOOSEPOD_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -32,9 +37,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Extract(args) => commands::extract::run(args),
-    };
+    let result =
+        config::Settings::load(cli.config.as_deref()).and_then(|settings| match cli.command {
+            Command::Extract(args) => commands::extract::run(args, &settings),
+        });
     match result {
         Ok(code) => code,
         Err(err) => {

@@ -7,7 +7,12 @@ use std::process::{Command, Output};
 
 fn goosepod(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_goosepod"));
-    command.args(args).env_remove("GOOSEPOD_FETCH_ALLOW");
+    command
+        .args(args)
+        .env_remove("GOOSEPOD_FETCH_ALLOW")
+        .env_remove("GOOSEPOD_FETCH_MAX_BYTES")
+        .env_remove("GOOSEPOD_CONFIG")
+        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"));
     for (key, value) in env {
         command.env(key, value);
     }
@@ -164,5 +169,41 @@ fn a_page_without_an_article_is_a_clear_error() {
     assert!(
         err.contains("menu.html") && err.contains("no article text"),
         "{err}"
+    );
+}
+
+#[test]
+fn config_file_and_environment_set_fetch_limits() {
+    let url = serve(PAGE);
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("goosepod.toml");
+    std::fs::write(&config, "[fetch]\nallow = [\"127.0.0.1\"]\n").unwrap();
+    let config = config.to_str().unwrap();
+
+    let allowed = goosepod(&["--config", config, "extract", &url], &[]);
+    assert!(allowed.status.success(), "{}", stderr(&allowed));
+
+    let capped = goosepod(
+        &["--config", config, "extract", &url],
+        &[("GOOSEPOD_FETCH_MAX_BYTES", "100")],
+    );
+    assert!(!capped.status.success());
+    assert!(stderr(&capped).contains("100"), "{}", stderr(&capped));
+
+    std::fs::write(dir.path().join("bad.toml"), "[fetch]\nallwo = \"x\"\n").unwrap();
+    let bad = dir.path().join("bad.toml");
+    let rejected = goosepod(&["--config", bad.to_str().unwrap(), "extract", &url], &[]);
+    assert!(!rejected.status.success());
+    let err = stderr(&rejected);
+    assert!(err.contains("bad.toml") && err.contains("allwo"), "{err}");
+
+    let missing = goosepod(
+        &["--config", "/nonexistent/goosepod.toml", "extract", &url],
+        &[],
+    );
+    assert!(
+        stderr(&missing).contains("does not exist"),
+        "{}",
+        stderr(&missing)
     );
 }

@@ -9,6 +9,8 @@ use anyhow::{Context, Result, bail};
 use goosepod_core::Article;
 use goosepod_ingest::fetch::{FetchConfig, Fetcher};
 use goosepod_ingest::source::{self, Input, Loaded};
+
+use crate::config::Settings;
 use rayon::prelude::*;
 
 /// Arguments of `goosepod extract`.
@@ -24,9 +26,10 @@ pub struct Args {
     /// Write DIR/<name>.txt (or .json with --json) for each input, processed in parallel.
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
-    /// Largest page accepted, in bytes, fetched or read from disk.
-    #[arg(long, env = "GOOSEPOD_FETCH_MAX_BYTES", default_value_t = 10 * 1024 * 1024)]
-    max_bytes: u64,
+    /// Largest page accepted, in bytes, fetched or read from disk (default: `[fetch]
+    /// max_bytes`, 10 MiB).
+    #[arg(long, value_name = "BYTES")]
+    max_bytes: Option<u64>,
 }
 
 /// The JSON shape of an extracted article (the CLI contract).
@@ -58,8 +61,12 @@ impl<'a> From<&'a Article> for ArticleJson<'a> {
 }
 
 /// Runs `goosepod extract`.
-pub fn run(args: Args) -> Result<ExitCode> {
-    let loader = Loader::new(args.max_bytes)?;
+pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
+    let mut fetch = settings.fetch_config()?;
+    if let Some(max_bytes) = args.max_bytes {
+        fetch.max_body_bytes = max_bytes;
+    }
+    let loader = Loader::new(fetch)?;
     match &args.out_dir {
         Some(dir) => run_batch(&args, &loader, dir),
         None if args.inputs.len() == 1 => {
@@ -143,11 +150,8 @@ struct Loader {
 }
 
 impl Loader {
-    fn new(max_bytes: u64) -> Result<Self> {
-        let config = FetchConfig {
-            max_body_bytes: max_bytes,
-            ..FetchConfig::from_env()?
-        };
+    fn new(config: FetchConfig) -> Result<Self> {
+        let max_bytes = config.max_body_bytes;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

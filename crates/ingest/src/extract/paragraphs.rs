@@ -30,7 +30,7 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
           | (the\ )?(associated\ press|reuters|afp|ap|upi|bloomberg) | have\ a\ (news\ )?tip\?.{0,200}
           | join\ the\ conversation.{0,10}
           | \|?\ ?(published|updated|posted|last\ updated)(\ on)?:?\ [^.!?]{0,60}\d[^.!?]{0,60}
-          | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40} | 责任编辑[:：].{0,20} | (编辑|来源|作者|文章来源)[:：].{0,30}
+          | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40}
           | 点击(进入|查看|这里).{0,30} | 第\d+页.{0,40} | (上一页|下一页).{0,40}
           | 分享到.{0,40} | 返回(首页|顶部).{0,10} | 发表评论 | 关連記事 | 関連記事
         )$",

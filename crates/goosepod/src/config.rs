@@ -1,0 +1,134 @@
+//! Settings: built-in defaults, then a TOML config file, then `GOOSEPOD_*` environment
+//! variables (`GOOSEPOD_FETCH_ALLOW` sets `[fetch] allow`), then command-line flags.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use goosepod_ingest::fetch::FetchConfig;
+use goosepod_ingest::guard::AllowList;
+use serde::Deserialize;
+
+/// The config file's sections; environment variables map onto them by prefix.
+const SECTIONS: &[&str] = &["fetch"];
+
+/// Everything the config file and environment can set.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// `[fetch]`: how pages and feeds are fetched.
+    pub fetch: FetchSettings,
+}
+
+/// The `[fetch]` section.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchSettings {
+    /// Non-public hosts and networks that may be fetched: a list, or one comma-separated
+    /// string as in `GOOSEPOD_FETCH_ALLOW`.
+    pub allow: HostList,
+    /// Largest page accepted, in bytes.
+    pub max_bytes: u64,
+    /// Longest a whole fetch may take, in seconds.
+    pub timeout_s: f64,
+    /// Longest wait for a connection, in seconds.
+    pub connect_timeout_s: f64,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        let defaults = FetchConfig::default();
+        Self {
+            allow: HostList::default(),
+            max_bytes: defaults.max_body_bytes,
+            timeout_s: defaults.total_timeout.as_secs_f64(),
+            connect_timeout_s: defaults.connect_timeout.as_secs_f64(),
+        }
+    }
+}
+
+/// Hosts and CIDRs, written as a TOML list or a comma-separated string.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+pub enum HostList {
+    /// Nothing allowed beyond public addresses.
+    #[default]
+    None,
+    /// `"127.0.0.1, 10.0.0.0/8"`.
+    Joined(String),
+    /// `["127.0.0.1", "10.0.0.0/8"]`.
+    List(Vec<String>),
+}
+
+impl HostList {
+    fn joined(&self) -> String {
+        match self {
+            HostList::None => String::new(),
+            HostList::Joined(joined) => joined.clone(),
+            HostList::List(list) => list.join(","),
+        }
+    }
+}
+
+/// The config file used when `--config` is not given: `$XDG_CONFIG_HOME/goosepod/config.toml`
+/// (or `~/.config/goosepod/config.toml`), if it exists.
+fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))?;
+    Some(base.join("goosepod").join("config.toml")).filter(|path| path.is_file())
+}
+
+impl Settings {
+    /// Loads settings from `path` (or the default file, if any) and the environment.
+    /// A file named explicitly must exist.
+    pub fn load(path: Option<&Path>) -> Result<Self> {
+        let mut figment = Figment::new();
+        if let Some(path) = path {
+            anyhow::ensure!(
+                path.is_file(),
+                "config file {} does not exist",
+                path.display()
+            );
+        }
+        let file = path.map(Path::to_path_buf).or_else(default_path);
+        if let Some(file) = &file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment.merge(Env::prefixed("GOOSEPOD_").filter_map(|key| {
+            let key = key.as_str().to_ascii_lowercase();
+            SECTIONS.iter().find_map(|section| {
+                let rest = key.strip_prefix(section)?.strip_prefix('_')?;
+                Some(format!("{section}.{rest}").into())
+            })
+        }));
+        figment.extract().with_context(|| match &file {
+            Some(file) => format!(
+                "invalid settings in {} or GOOSEPOD_* variables",
+                file.display()
+            ),
+            None => "invalid settings in GOOSEPOD_* variables".to_string(),
+        })
+    }
+
+    /// The fetcher configuration these settings describe.
+    pub fn fetch_config(&self) -> Result<FetchConfig> {
+        let fetch = &self.fetch;
+        let seconds = |value: f64, name: &str| {
+            anyhow::ensure!(
+                value.is_finite() && value > 0.0,
+                "[fetch] {name} must be a positive number of seconds"
+            );
+            Ok(Duration::from_secs_f64(value))
+        };
+        Ok(FetchConfig {
+            allow: AllowList::parse(&fetch.allow.joined()).context("invalid [fetch] allow")?,
+            max_body_bytes: fetch.max_bytes,
+            total_timeout: seconds(fetch.timeout_s, "timeout_s")?,
+            connect_timeout: seconds(fetch.connect_timeout_s, "connect_timeout_s")?,
+            ..FetchConfig::default()
+        })
+    }
+}
