@@ -6,6 +6,12 @@ set -euo pipefail
 packages=(
   ca-certificates # TLS roots for fetching pages
   python3         # the extraction benchmark's scorer
+  espeak-ng       # speech engine: voice data and the espeak-ng command for checks by ear
+  libespeak-ng-dev # goosepod-voice links libespeak-ng (espeakng-sys)
+  libclang-dev    # bindgen in espeakng-sys generates the libespeak-ng bindings
+  pkg-config      # locating native libraries at build time
+  make            # mp3lame-sys builds LAME from its bundled source
+  gcc             # C compiler for LAME and other bundled C code
 )
 
 missing=()

@@ -26,6 +26,10 @@ struct Cli {
 enum Command {
     /// Extract the article from web pages or local files.
     Extract(commands::extract::Args),
+    /// Write an episode script for one listener from a web page or local file.
+    Script(commands::script::Args),
+    /// Speak an episode.json: MP3, transcripts (WebVTT, SRT) and chapters.
+    Speak(commands::speak::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +44,8 @@ fn main() -> ExitCode {
     let result =
         config::Settings::load(cli.config.as_deref()).and_then(|settings| match cli.command {
             Command::Extract(args) => commands::extract::run(args, &settings),
+            Command::Script(args) => commands::script::run(args, &settings),
+            Command::Speak(args) => commands::speak::run(args),
         });
     match result {
         Ok(code) => code,

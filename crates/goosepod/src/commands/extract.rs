@@ -7,9 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use goosepod_core::Article;
-use goosepod_ingest::fetch::{FetchConfig, Fetcher};
-use goosepod_ingest::source::{self, Input, Loaded};
 
+use super::load::{Loader, extract};
 use crate::config::Settings;
 use rayon::prelude::*;
 
@@ -131,48 +130,4 @@ fn render(article: &Article, json: bool) -> Result<String> {
     } else {
         article.text.clone()
     })
-}
-
-fn extract(loaded: &Loaded, input: &str) -> Result<Article> {
-    goosepod_ingest::extract(
-        &loaded.bytes,
-        loaded.url.as_deref(),
-        loaded.content_type.as_deref(),
-    )
-    .with_context(|| format!("cannot extract an article from {input}"))
-}
-
-/// Loads inputs: files directly, URLs through a guarded fetcher on a small runtime.
-struct Loader {
-    max_bytes: u64,
-    fetcher: Fetcher,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Loader {
-    fn new(config: FetchConfig) -> Result<Self> {
-        let max_bytes = config.max_body_bytes;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        // reqwest's client must be built inside a runtime context.
-        let fetcher = runtime.block_on(async { Fetcher::new(config) })?;
-        Ok(Self {
-            max_bytes,
-            fetcher,
-            runtime,
-        })
-    }
-
-    fn load(&self, input: &str) -> Result<Loaded> {
-        Ok(match Input::parse(input)? {
-            Input::File(path) => source::load_file(&path, self.max_bytes)?,
-            url @ Input::Url(_) => self.runtime.block_on(source::load(&url, &self.fetcher))?,
-        })
-    }
-
-    fn article(&self, input: &str) -> Result<Article> {
-        extract(&self.load(input)?, input)
-    }
 }

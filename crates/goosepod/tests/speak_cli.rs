@@ -1,0 +1,103 @@
+//! `goosepod script` then `goosepod speak`, as a user runs them: real espeak-ng audio.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use goosepod_core::Episode;
+
+fn goosepod(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_goosepod"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .output()
+        .expect("goosepod runs")
+}
+
+fn sample(name: &str) -> String {
+    format!("{}/../../samples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn check(output: &Output) {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_script_becomes_audio_transcripts_and_a_timed_episode() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("episode.json");
+    let script = script.to_str().unwrap();
+    check(&goosepod(&[
+        "script",
+        &sample("en-harbor-battery.html"),
+        "--name",
+        "Norris",
+        "--tz",
+        "America/Los_Angeles",
+        "--at",
+        "2026-03-12T17:00:00Z",
+        "--minutes",
+        "1",
+        "-o",
+        script,
+    ]));
+    let out = dir.path().join("out");
+    check(&goosepod(&["speak", script, "-o", out.to_str().unwrap()]));
+
+    for file in [
+        "episode.mp3",
+        "transcript.vtt",
+        "transcript.srt",
+        "chapters.json",
+    ] {
+        let len = std::fs::metadata(out.join(file))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        assert!(len > 0, "{file} written");
+    }
+    let spoken = Episode::from_json(&std::fs::read_to_string(out.join("episode.json")).unwrap())
+        .expect("the timed episode is valid");
+    let audio = spoken.audio.as_ref().expect("audio facts recorded");
+    assert_eq!(audio.file, "episode.mp3");
+    assert_eq!(
+        audio.bytes,
+        std::fs::metadata(out.join("episode.mp3")).unwrap().len()
+    );
+    assert!(
+        (audio.loudness_lufs + 16.0).abs() <= 1.0,
+        "{}",
+        audio.loudness_lufs
+    );
+    assert!(audio.true_peak_dbtp <= -1.0, "{}", audio.true_peak_dbtp);
+    let last_end = spoken.lines.last().and_then(|l| l.end).unwrap();
+    assert!(
+        (audio.duration_s - last_end).abs() < 0.1,
+        "{} vs {last_end}",
+        audio.duration_s
+    );
+    assert!(
+        spoken
+            .lines
+            .iter()
+            .all(|l| l.start.is_some() && l.end.is_some())
+    );
+}
+
+#[test]
+fn a_broken_episode_file_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("episode.json");
+    std::fs::write(&bad, r#"{"schema": 99}"#).unwrap();
+    let out = dir.path().join("out");
+    let output = goosepod(&["speak", bad.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("episode.json") && err.contains("schema"),
+        "{err}"
+    );
+    assert!(!Path::new(&out.join("episode.mp3")).exists());
+}
