@@ -1,5 +1,6 @@
 //! `goosepod extract`: the article in a page, as text or JSON.
 
+use std::cmp::Reverse;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -82,19 +83,25 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
 fn run_batch(args: &Args, loader: &Loader, dir: &Path) -> Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let extension = if args.json { "json" } else { "txt" };
-    let failures: Vec<String> = args
-        .inputs
+    // Largest files first, one task each: the batch then ends with small pages on every
+    // core instead of one core finishing a big page alone.
+    let mut order: Vec<(usize, &String)> = args.inputs.iter().enumerate().collect();
+    order.sort_by_key(|(_, input)| Reverse(std::fs::metadata(input).map_or(0, |m| m.len())));
+    let mut failures: Vec<(usize, String)> = order
         .par_iter()
-        .filter_map(|input| {
+        .with_max_len(1)
+        .filter_map(|&(index, input)| {
             let done = loader.load(input).and_then(|loaded| {
                 let article = extract(&loaded, input)?;
                 let path = dir.join(format!("{}.{extension}", loaded.name));
                 std::fs::write(&path, render(&article, args.json)? + "\n")
                     .with_context(|| format!("cannot write {}", path.display()))
             });
-            done.err().map(|err| format!("{input}: {err:#}"))
+            done.err().map(|err| (index, format!("{input}: {err:#}")))
         })
         .collect();
+    failures.sort();
+    let failures: Vec<String> = failures.into_iter().map(|(_, failure)| failure).collect();
     warn_duplicate_names(&args.inputs);
     for failure in &failures {
         eprintln!("goosepod extract: {failure}");
