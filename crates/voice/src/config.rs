@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::master::Target;
 use crate::audio::timeline::Pauses;
-use crate::engine::{EngineError, EspeakEngine, SpeechEngine, VoiceSpec};
+use crate::engine::{
+    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, SpeechEngine, VoiceSpec,
+};
 use crate::error::VoiceError;
 use crate::script::{CoverArt, Language};
 
@@ -16,13 +18,20 @@ pub enum EngineKind {
     /// espeak-ng through libespeak-ng (always available).
     #[default]
     Espeak,
+    /// An OpenAI-compatible `/audio/speech` API (OpenAI, Kokoro-FastAPI, …), set up by
+    /// [`VoiceConfig::openai_speech`].
+    #[serde(rename = "openai-speech")]
+    OpenAiSpeech,
 }
 
 impl EngineKind {
-    /// Starts the engine.
-    pub fn start(self) -> Result<Box<dyn SpeechEngine>, EngineError> {
+    /// Starts the engine with the settings in `config`.
+    pub fn start(self, config: &VoiceConfig) -> Result<Box<dyn SpeechEngine>, EngineError> {
         match self {
             EngineKind::Espeak => Ok(Box::new(EspeakEngine::new()?)),
+            EngineKind::OpenAiSpeech => {
+                Ok(Box::new(OpenAiSpeechEngine::new(&config.openai_speech)?))
+            }
         }
     }
 }
@@ -50,6 +59,8 @@ pub struct VoiceConfig {
     /// Cover art for the ID3 tag.
     #[serde(skip)]
     pub cover: Option<CoverArt>,
+    /// Settings of [`EngineKind::OpenAiSpeech`].
+    pub openai_speech: OpenAiSpeechConfig,
 }
 
 impl Default for VoiceConfig {
@@ -62,6 +73,7 @@ impl Default for VoiceConfig {
             loudness: Target::default(),
             pauses: Pauses::default(),
             cover: None,
+            openai_speech: OpenAiSpeechConfig::default(),
         }
     }
 }
@@ -72,6 +84,11 @@ impl VoiceConfig {
         crate::audio::mp3::check_bitrate(self.bitrate_kbps)?;
         crate::audio::mp3::check_quality(self.mp3_quality)?;
         self.pauses.check().map_err(VoiceError::Config)?;
+        if self.engine == EngineKind::OpenAiSpeech {
+            self.openai_speech
+                .check()
+                .map_err(|e| VoiceError::Config(format!("openai_speech: {e}")))?;
+        }
         let t = &self.loudness;
         if !(t.integrated_lufs.is_finite() && (-40.0..=-5.0).contains(&t.integrated_lufs)) {
             return Err(VoiceError::Config(format!(
@@ -140,5 +157,26 @@ mod tests {
         let mut bad = VoiceConfig::default();
         bad.pauses.turn_s = f32::NAN;
         assert!(bad.check().unwrap_err().to_string().contains("turn_s"));
+        let mut bad = VoiceConfig {
+            engine: EngineKind::OpenAiSpeech,
+            ..VoiceConfig::default()
+        };
+        bad.openai_speech.timeout_s = 0.0;
+        assert!(bad.check().unwrap_err().to_string().contains("timeout_s"));
+    }
+
+    #[test]
+    fn openai_speech_is_selectable() {
+        let config: VoiceConfig = serde_json::from_str(
+            r#"{"engine":"openai-speech",
+                "openai_speech":{"base_url":"http://localhost:8880/v1","model":"kokoro"}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.engine, EngineKind::OpenAiSpeech);
+        assert_eq!(config.openai_speech.model, "kokoro");
+        assert_eq!(config.openai_speech.max_attempts, 3);
+        config.check().unwrap();
+        let engine = config.engine.start(&config).unwrap();
+        assert_eq!(engine.name(), "openai-speech");
     }
 }

@@ -41,7 +41,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 pub use config::{EngineKind, VoiceConfig, default_voices};
-pub use engine::{EngineError, EspeakEngine, Speech, SpeechEngine, VoiceSpec};
+pub use engine::{
+    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, Speech, SpeechEngine,
+    VoiceSpec,
+};
 pub use error::VoiceError;
 pub use script::{
     CoverArt, Language, ScriptHost, ScriptLine, ScriptSegment, Speaker, SpeechScript,
@@ -133,7 +136,7 @@ pub fn speak(
     out_dir: &Path,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<SpokenEpisode, VoiceError> {
-    let engine = config.engine.start().map_err(VoiceError::Engine)?;
+    let engine = config.engine.start(config).map_err(VoiceError::Engine)?;
     speak_with(engine.as_ref(), script, config, out_dir, progress)
 }
 

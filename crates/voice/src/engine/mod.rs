@@ -7,12 +7,14 @@
 //! still runs in parallel.
 
 pub mod espeak;
+pub mod openai;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
 pub use espeak::EspeakEngine;
+pub use openai::{OpenAiSpeechConfig, OpenAiSpeechEngine};
 
 /// Mono PCM audio: samples in `[-1, 1]` at `sample_rate` Hz.
 #[derive(Debug, Clone, Default, PartialEq)]
