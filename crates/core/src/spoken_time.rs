@@ -333,7 +333,8 @@ impl SpokenTime {
     }
 }
 
-const MONTHS_EN: [&str; 12] = [
+/// English month names, January first.
+pub const MONTHS_EN: [&str; 12] = [
     "January",
     "February",
     "March",

@@ -3,6 +3,7 @@
 
 use std::sync::LazyLock;
 
+use goosepod_core::spoken_time::MONTHS_EN as MONTHS;
 use regex::{Captures, Regex};
 
 use super::numbers::Decimal;
@@ -39,20 +40,6 @@ const SCALES: [&str; 6] = [
     "billion",
     "trillion",
     "quadrillion",
-];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
 ];
 
 fn below_hundred(n: u128) -> String {
