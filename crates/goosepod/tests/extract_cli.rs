@@ -2,37 +2,10 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-fn goosepod(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_goosepod"));
-    command
-        .args(args)
-        .env_remove("GOOSEPOD_FETCH_ALLOW")
-        .env_remove("GOOSEPOD_FETCH_MAX_BYTES")
-        .env_remove("GOOSEPOD_CONFIG")
-        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"));
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("goosepod runs")
-}
-
-fn sample(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "samples", name]
-        .iter()
-        .collect();
-    path.to_string_lossy().into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
+mod common;
+use common::{goosepod_with, sample, stderr, stdout};
 
 /// Serves one fixed HTML response per connection on 127.0.0.1, in a background thread.
 fn serve(body: &'static str) -> String {
@@ -59,7 +32,7 @@ const PAGE: &str = "<html lang=en><head><title>Storm closes roads | Example News
 
 #[test]
 fn prints_paragraphs_separated_by_a_blank_line() {
-    let output = goosepod(&["extract", &sample("en-harbor-battery.html")], &[]);
+    let output = goosepod_with(&["extract", &sample("en-harbor-battery.html")], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = stdout(&output);
     let paragraphs: Vec<&str> = text.trim_end().split("\n\n").collect();
@@ -73,7 +46,7 @@ fn prints_paragraphs_separated_by_a_blank_line() {
 
 #[test]
 fn json_has_the_contract_fields() {
-    let output = goosepod(&["extract", "--json", &sample("zh-rail-line.html")], &[]);
+    let output = goosepod_with(&["extract", "--json", &sample("zh-rail-line.html")], &[]);
     assert!(output.status.success(), "{}", stderr(&output));
     let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     for key in [
@@ -102,7 +75,7 @@ fn batch_writes_one_file_per_input_and_reports_failures() {
     let bad = out.path().join("broken.pdf");
     std::fs::write(&bad, b"%PDF-1.4").unwrap();
     let missing = out.path().join("missing.html");
-    let output = goosepod(
+    let output = goosepod_with(
         &[
             "extract",
             "--out-dir",
@@ -129,7 +102,7 @@ fn batch_writes_one_file_per_input_and_reports_failures() {
 #[test]
 fn private_addresses_are_refused_unless_allowed() {
     let url = serve(PAGE);
-    let refused = goosepod(&["extract", &url], &[]);
+    let refused = goosepod_with(&["extract", &url], &[]);
     assert!(!refused.status.success());
     let err = stderr(&refused);
     assert!(
@@ -137,7 +110,7 @@ fn private_addresses_are_refused_unless_allowed() {
         "{err}"
     );
 
-    let allowed = goosepod(
+    let allowed = goosepod_with(
         &["extract", "--json", &url],
         &[("GOOSEPOD_FETCH_ALLOW", "127.0.0.1")],
     );
@@ -163,7 +136,7 @@ fn a_page_without_an_article_is_a_clear_error() {
         "<html><body><nav><a href=/>Home</a></nav></body></html>",
     )
     .unwrap();
-    let output = goosepod(&["extract", page.to_str().unwrap()], &[]);
+    let output = goosepod_with(&["extract", page.to_str().unwrap()], &[]);
     assert!(!output.status.success());
     let err = stderr(&output);
     assert!(
@@ -180,10 +153,10 @@ fn config_file_and_environment_set_fetch_limits() {
     std::fs::write(&config, "[fetch]\nallow = [\"127.0.0.1\"]\n").unwrap();
     let config = config.to_str().unwrap();
 
-    let allowed = goosepod(&["--config", config, "extract", &url], &[]);
+    let allowed = goosepod_with(&["--config", config, "extract", &url], &[]);
     assert!(allowed.status.success(), "{}", stderr(&allowed));
 
-    let capped = goosepod(
+    let capped = goosepod_with(
         &["--config", config, "extract", &url],
         &[("GOOSEPOD_FETCH_MAX_BYTES", "100")],
     );
@@ -192,12 +165,12 @@ fn config_file_and_environment_set_fetch_limits() {
 
     std::fs::write(dir.path().join("bad.toml"), "[fetch]\nallwo = \"x\"\n").unwrap();
     let bad = dir.path().join("bad.toml");
-    let rejected = goosepod(&["--config", bad.to_str().unwrap(), "extract", &url], &[]);
+    let rejected = goosepod_with(&["--config", bad.to_str().unwrap(), "extract", &url], &[]);
     assert!(!rejected.status.success());
     let err = stderr(&rejected);
     assert!(err.contains("bad.toml") && err.contains("allwo"), "{err}");
 
-    let missing = goosepod(
+    let missing = goosepod_with(
         &["--config", "/nonexistent/goosepod.toml", "extract", &url],
         &[],
     );

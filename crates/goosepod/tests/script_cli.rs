@@ -1,37 +1,13 @@
 //! The `goosepod script` command-line contract, run as a user would run it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+
+mod common;
+use common::{goosepod, sample, stderr, stdout};
 
 use goosepod_core::{Episode, Language, Segment};
 
 const AT: &str = "2025-12-15T18:14:00Z";
-
-fn goosepod(args: &[&str]) -> Output {
-    let config = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_goosepod"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", config.path())
-        .env_remove("GOOSEPOD_CONFIG")
-        .env_remove("GOOSEPOD_FETCH_ALLOW")
-        .output()
-        .expect("goosepod runs")
-}
-
-fn sample(name: &str) -> String {
-    let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "..", "..", "samples", name]
-        .iter()
-        .collect();
-    path.to_string_lossy().into_owned()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8(output.stderr.clone()).unwrap()
-}
 
 fn read_episode(path: &Path) -> Episode {
     Episode::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()

@@ -1,21 +1,12 @@
 //! `goosepod script` then `goosepod speak`, as a user runs them: real espeak-ng audio.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
+use common::{goosepod, sample};
 
 use goosepod_core::Episode;
-
-fn goosepod(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goosepod"))
-        .args(args)
-        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
-        .output()
-        .expect("goosepod runs")
-}
-
-fn sample(name: &str) -> String {
-    format!("{}/../../samples/{name}", env!("CARGO_MANIFEST_DIR"))
-}
 
 fn check(output: &Output) {
     assert!(
