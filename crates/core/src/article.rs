@@ -24,6 +24,11 @@ pub struct Article {
     pub image: Option<String>,
     /// The body as plain-text paragraphs separated by a blank line.
     pub text: String,
+    /// The body as the page marked it up (chrome removed, *not* sanitised): kept so the
+    /// episode page can show the original with its links, lists and emphasis. Anything
+    /// that displays it must sanitise it first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 impl Article {

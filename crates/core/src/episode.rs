@@ -143,6 +143,9 @@ pub struct Source {
     pub published: Option<Timestamp>,
     /// The article's plain text, paragraphs separated by a blank line.
     pub text: String,
+    /// The article's body as marked up by its page, unsanitised (see [`Article::html`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 impl From<&Article> for Source {
@@ -154,6 +157,7 @@ impl From<&Article> for Source {
             byline: article.byline.clone(),
             published: article.published,
             text: article.text.clone(),
+            html: article.html.clone(),
         }
     }
 }
@@ -228,6 +232,26 @@ pub enum WriterKind {
     Offline,
     /// A large language model through a chat API.
     Llm,
+}
+
+/// The files of an episode's directory, relative to it.
+pub mod files {
+    /// The episode itself (this module's [`super::Episode`]).
+    pub const EPISODE_JSON: &str = "episode.json";
+    /// The audio.
+    pub const MP3: &str = "episode.mp3";
+    /// WebVTT transcript with `<v Speaker>` tags.
+    pub const VTT: &str = "transcript.vtt";
+    /// SRT transcript.
+    pub const SRT: &str = "transcript.srt";
+    /// Podcasting 2.0 JSON chapters.
+    pub const CHAPTERS: &str = "chapters.json";
+    /// The episode page.
+    pub const PAGE: &str = "index.html";
+    /// The cover image.
+    pub const COVER: &str = "cover.png";
+    /// Every file of a finished episode directory.
+    pub const ALL: &[&str] = &[EPISODE_JSON, MP3, VTT, SRT, CHAPTERS, PAGE, COVER];
 }
 
 /// The spoken episode.

@@ -5,6 +5,7 @@
 
 mod commands;
 mod config;
+mod progress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -30,6 +31,10 @@ enum Command {
     Script(commands::script::Args),
     /// Speak an episode.json: MP3, transcripts (WebVTT, SRT) and chapters.
     Speak(commands::speak::Args),
+    /// Make a whole episode from a web page or local file: page, audio, transcripts.
+    Episode(commands::episode::Args),
+    /// Make a demo episode from a built-in sample article; --serve shows it on localhost.
+    Demo(commands::demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +51,8 @@ fn main() -> ExitCode {
             Command::Extract(args) => commands::extract::run(args, &settings),
             Command::Script(args) => commands::script::run(args, &settings),
             Command::Speak(args) => commands::speak::run(args),
+            Command::Episode(args) => commands::episode::run(args, &settings),
+            Command::Demo(args) => commands::demo::run(args),
         });
     match result {
         Ok(code) => code,

@@ -56,13 +56,13 @@ use audio::mp3::{TagChapter, TagInfo};
 use audio::timeline::Clip;
 
 /// File names written into the output directory.
-pub const MP3_FILE: &str = "episode.mp3";
+pub const MP3_FILE: &str = goosepod_core::episode::files::MP3;
 /// WebVTT transcript.
-pub const VTT_FILE: &str = "transcript.vtt";
+pub const VTT_FILE: &str = goosepod_core::episode::files::VTT;
 /// SRT transcript.
-pub const SRT_FILE: &str = "transcript.srt";
+pub const SRT_FILE: &str = goosepod_core::episode::files::SRT;
 /// Podcasting 2.0 chapters.
-pub const CHAPTERS_FILE: &str = "chapters.json";
+pub const CHAPTERS_FILE: &str = goosepod_core::episode::files::CHAPTERS;
 
 /// How far [`speak`] has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,11 +481,13 @@ fn write_all(dir: &Path, files: &[(&str, &[&[u8]])]) -> Result<Vec<PathBuf>, Voi
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut temporary = Vec::with_capacity(files.len());
     for (name, parts) in files {
-        let mut file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".part")
-            .tempfile_in(dir)
-            .map_err(io(dir))?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".part");
+        // Temporary files are private; these are published, like any other output file.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+        let mut file = builder.tempfile_in(dir).map_err(io(dir))?;
         for part in *parts {
             file.write_all(part).map_err(io(file.path()))?;
         }

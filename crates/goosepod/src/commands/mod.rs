@@ -1,7 +1,11 @@
 //! One module per subcommand.
 
+pub mod demo;
+pub mod episode;
 pub mod extract;
+pub mod listener;
 pub mod load;
 pub mod output;
 pub mod script;
 pub mod speak;
+pub mod voice;

@@ -6,10 +6,11 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use goosepod_core::episode::Episode;
 use goosepod_core::hosts::HostPair;
+use goosepod_voice::Progress;
 use goosepod_voice::episode::{record_in_episode, script_from_episode};
-use goosepod_voice::{EngineKind, Progress, VoiceConfig, VoiceSpec};
 
 use super::output;
+use super::voice::VoiceArgs;
 
 /// Arguments of `goosepod speak`.
 #[derive(Debug, clap::Args)]
@@ -21,30 +22,8 @@ pub struct Args {
     /// timed episode.json.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: PathBuf,
-    /// Host A's espeak-ng voice, e.g. `en-us+m3` (default: the episode's, else built in).
-    #[arg(long, value_name = "VOICE")]
-    voice_a: Option<String>,
-    /// Host B's espeak-ng voice, e.g. `en-us+f3`.
-    #[arg(long, value_name = "VOICE")]
-    voice_b: Option<String>,
-    /// MP3 bit rate in kb/s (64–96 for speech).
-    #[arg(long, default_value_t = 64, value_name = "KBPS")]
-    bitrate: u32,
-    /// Speech engine: `espeak` (built in) or `openai-speech` (an OpenAI-compatible
-    /// `/audio/speech` API such as OpenAI or Kokoro-FastAPI; give voices with
-    /// --voice-a/--voice-b).
-    #[arg(long, default_value = "espeak", value_parser = ["espeak", "openai-speech"])]
-    engine: String,
-    /// Base URL of the speech API (with --engine openai-speech).
-    #[arg(long, value_name = "URL")]
-    speech_base_url: Option<String>,
-    /// Model name for the speech API.
-    #[arg(long, value_name = "MODEL")]
-    speech_model: Option<String>,
-    /// Environment variable holding the speech API key (default `OPENAI_API_KEY`; none is
-    /// needed for local servers).
-    #[arg(long, value_name = "VAR")]
-    speech_api_key_env: Option<String>,
+    #[command(flatten)]
+    voice: VoiceArgs,
     /// Show name for the MP3's tags (default: the show of the built-in host pair for the
     /// episode's language).
     #[arg(long)]
@@ -62,28 +41,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| HostPair::builtin_for(episode.language).show.clone());
     let mut script = script_from_episode(&episode, &show);
-    for (host, voice) in script.hosts.iter_mut().zip([&args.voice_a, &args.voice_b]) {
-        if let Some(voice) = voice {
-            host.voice = Some(VoiceSpec::named(voice.clone()));
-        }
-    }
-    let mut config = VoiceConfig {
-        bitrate_kbps: args.bitrate,
-        ..VoiceConfig::default()
-    };
-    if args.engine == "openai-speech" {
-        config.engine = EngineKind::OpenAiSpeech;
-        let api = &mut config.openai_speech;
-        for (setting, value) in [
-            (&mut api.base_url, &args.speech_base_url),
-            (&mut api.model, &args.speech_model),
-            (&mut api.api_key_env, &args.speech_api_key_env),
-        ] {
-            if let Some(value) = value {
-                value.clone_into(setting);
-            }
-        }
-    }
+    args.voice.choose_voices(&mut script);
+    let config = args.voice.config();
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let spoken = goosepod_voice::speak(&script, &config, &args.out_dir, &report)

@@ -22,13 +22,28 @@ pub(super) fn extract(bytes: &[u8], url: Option<&str>, content_type: Option<&str
     let parsed = Readability::with_document(doc, page_url, Some(config))
         .ok()
         .and_then(|mut r| r.parse().ok());
-    let text = parsed
+    let readable = parsed
         .as_ref()
         .map(|parsed| paragraphs::clean(&parsed.text_content))
-        .filter(|text| !text.is_empty())
+        .filter(|text| !text.is_empty());
+    let body = match readable {
+        Some(text) => {
+            let markup = parsed.as_ref().map(|parsed| parsed.content.to_string());
+            Body { text, markup }
+        }
         // Readability found no block worth calling an article: take the pruned body.
-        .unwrap_or_else(|| fallback_text(&html));
-    assemble(text, parsed, head, url)
+        None => Body {
+            text: fallback_text(&html),
+            markup: None,
+        },
+    };
+    assemble(body, parsed, head, url)
+}
+
+/// The article body: plain text, and the markup it came from when there is one.
+struct Body {
+    text: String,
+    markup: Option<String>,
 }
 
 /// The whole body's text, pruned of chrome, for pages readability gives up on.
@@ -41,12 +56,14 @@ fn fallback_text(html: &str) -> String {
 
 /// Builds the [`Article`] from the text and what the page says about itself.
 fn assemble(
-    text: String,
+    body: Body,
     parsed: Option<dom_smoothie::Article>,
     head: metadata::HeadFacts,
     url: Option<&str>,
 ) -> Article {
+    let Body { text, markup } = body;
     let parsed = parsed.unwrap_or_else(empty_parse);
+    let html = markup.filter(|html| !html.trim().is_empty());
     let nonempty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let mut site_name = nonempty(parsed.site_name);
     let raw_title = nonempty(Some(parsed.title.clone())).or(head.document_title);
@@ -82,6 +99,7 @@ fn assemble(
         image: nonempty(parsed.image).and_then(|i| metadata::absolute(&i, url)),
         url: canonical,
         text,
+        html,
     }
 }
 
