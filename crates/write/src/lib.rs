@@ -40,6 +40,7 @@
 
 mod analyse;
 mod body;
+pub mod checks;
 mod compose;
 mod entities;
 mod error;
