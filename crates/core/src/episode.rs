@@ -210,7 +210,7 @@ impl Line {
 }
 
 /// Which writer made the script.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Writer {
     /// Offline (no model) or a language model.
@@ -222,6 +222,23 @@ pub struct Writer {
     /// because no translation was possible.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// What the model calls cost, when a model was asked (also when its draft was not used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<WriterUsage>,
+}
+
+/// Calls to a language model for one episode, and what they cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WriterUsage {
+    /// Chat calls made (condensing, drafts, revisions).
+    pub calls: u32,
+    /// Tokens sent, as the server counted them.
+    pub prompt_tokens: u64,
+    /// Tokens received.
+    pub completion_tokens: u64,
+    /// Wall time of all calls, seconds.
+    pub seconds: f64,
 }
 
 /// The kind of writer.

@@ -25,7 +25,7 @@ pub mod timezone;
 pub use article::Article;
 pub use episode::{
     Analysis, Audio, Episode, EpisodeError, EpisodeHost, EpisodeListener, Line, Section, Segment,
-    Source, Writer, WriterKind,
+    Source, Writer, WriterKind, WriterUsage,
 };
 pub use hosts::{Host, HostId, HostPair, HostsError};
 pub use language::{Language, LanguageError, SpeechUnit};

@@ -9,10 +9,11 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use goosepod_ingest::fetch::FetchConfig;
 use goosepod_ingest::guard::AllowList;
+use goosepod_llm::LlmConfig;
 use serde::Deserialize;
 
 /// The config file's sections; environment variables map onto them by prefix.
-const SECTIONS: &[&str] = &["fetch"];
+const SECTIONS: &[&str] = &["fetch", "writer", "llm"];
 
 /// Everything the config file and environment can set.
 #[derive(Debug, Default, Deserialize)]
@@ -20,6 +21,41 @@ const SECTIONS: &[&str] = &["fetch"];
 pub struct Settings {
     /// `[fetch]`: how pages and feeds are fetched.
     pub fetch: FetchSettings,
+    /// `[writer]`: who writes scripts.
+    pub writer: WriterSettings,
+    /// `[llm]`: the language model, for `[writer] kind = "llm"`.
+    pub llm: LlmConfig,
+}
+
+/// The `[writer]` section.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WriterSettings {
+    /// `offline` (no model) or `llm`.
+    pub kind: WriterChoice,
+    /// Keep model-written story bodies under the cache directory, so the same story is
+    /// written once for every listener.
+    pub cache: bool,
+}
+
+impl Default for WriterSettings {
+    fn default() -> Self {
+        WriterSettings {
+            kind: WriterChoice::Offline,
+            cache: true,
+        }
+    }
+}
+
+/// Who writes scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum WriterChoice {
+    /// The offline writer: no model, always works.
+    #[default]
+    Offline,
+    /// A language model through an OpenAI-compatible chat API.
+    Llm,
 }
 
 /// The `[fetch]` section.

@@ -61,6 +61,7 @@ fn episode(language: Language) -> Episode {
             kind: WriterKind::Offline,
             model: None,
             notes: vec![],
+            usage: None,
         },
         audio: None,
     }

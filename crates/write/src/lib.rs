@@ -255,6 +255,7 @@ pub fn personalise(
             kind: WriterKind::Offline,
             model: None,
             notes,
+            usage: None,
         },
         audio: None,
     };

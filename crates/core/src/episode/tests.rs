@@ -59,6 +59,7 @@ fn episode() -> Episode {
             kind: WriterKind::Offline,
             model: None,
             notes: vec![],
+            usage: None,
         },
         audio: None,
     }
@@ -183,6 +184,7 @@ fn llm_writer_keeps_its_model() {
         kind: WriterKind::Llm,
         model: Some("qwen2.5:7b".into()),
         notes: vec!["translated from en".into()],
+        usage: None,
     };
     let value = to_value(&episode);
     assert_eq!(

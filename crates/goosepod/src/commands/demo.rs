@@ -12,6 +12,8 @@ use goosepod_ingest::source::Loaded;
 use super::episode::{self, Request};
 use super::listener::ListenerArgs;
 use super::voice::VoiceArgs;
+use super::writer::WriterArgs;
+use crate::config::{Settings, WriterChoice};
 use crate::progress::Stages;
 
 /// A sample article: an original news story written for the demo.
@@ -72,10 +74,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         ..ListenerArgs::default()
     };
     let voice = VoiceArgs::default();
+    let writer = WriterArgs {
+        writer: Some(WriterChoice::Offline),
+        ..WriterArgs::default()
+    };
+    let settings = Settings::default();
     let input = format!("samples/{}", sample.name);
     let request = Request {
         input: &input,
+        settings: &settings,
         listener: &listener,
+        writer: &writer,
         voice: &voice,
         out_dir: &args.out_dir,
         base_url: None,

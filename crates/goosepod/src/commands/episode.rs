@@ -17,6 +17,7 @@ use super::listener::ListenerArgs;
 use super::load::{self, Loader};
 use super::output;
 use super::voice::VoiceArgs;
+use super::writer::WriterArgs;
 use crate::config::Settings;
 use crate::progress::{self, Stages};
 
@@ -32,6 +33,8 @@ pub struct Args {
     out_dir: PathBuf,
     #[command(flatten)]
     listener: ListenerArgs,
+    #[command(flatten)]
+    writer: WriterArgs,
     #[command(flatten)]
     voice: VoiceArgs,
     /// The absolute URL the directory will be served at, for the page's sharing links
@@ -52,7 +55,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
     }
     let request = Request {
         input: &args.input,
+        settings,
         listener: &args.listener,
+        writer: &args.writer,
         voice: &args.voice,
         out_dir: &args.out_dir,
         base_url: args.base_url.as_deref(),
@@ -69,8 +74,12 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
 pub struct Request<'a> {
     /// The input as the user named it (for messages).
     pub input: &'a str,
+    /// Settings (the writer's among them).
+    pub settings: &'a Settings,
     /// Who it is for.
     pub listener: &'a ListenerArgs,
+    /// Who writes it.
+    pub writer: &'a WriterArgs,
     /// How it is spoken.
     pub voice: &'a VoiceArgs,
     /// The episode's directory.
@@ -101,7 +110,9 @@ pub fn make(
         let at = request.listener.at()?;
         let listener = request.listener.listener(&article)?;
         let hosts = request.listener.host_pair(&listener)?;
-        let episode = goosepod_write::write(&article, &listener, &hosts, at)
+        let episode = request
+            .writer
+            .write(request.settings, &article, &listener, &hosts, at)
             .with_context(|| format!("cannot write a script from {}", request.input))?;
         episode
             .validate()

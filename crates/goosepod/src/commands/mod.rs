@@ -9,3 +9,4 @@ pub mod output;
 pub mod script;
 pub mod speak;
 pub mod voice;
+pub mod writer;

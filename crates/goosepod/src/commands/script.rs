@@ -10,6 +10,7 @@ use goosepod_core::Episode;
 use super::listener::ListenerArgs;
 use super::load::Loader;
 use super::output;
+use super::writer::WriterArgs;
 use crate::config::Settings;
 
 /// Arguments of `goosepod script`.
@@ -20,6 +21,8 @@ pub struct Args {
     input: String,
     #[command(flatten)]
     listener: ListenerArgs,
+    #[command(flatten)]
+    writer: WriterArgs,
     /// Write the episode as JSON (episode.json) to FILE instead of printing the script.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -39,7 +42,9 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
     let article = Loader::new(fetch)?.article(&args.input)?;
     let listener = args.listener.listener(&article)?;
     let hosts = args.listener.host_pair(&listener)?;
-    let episode = goosepod_write::write(&article, &listener, &hosts, at)
+    let episode = args
+        .writer
+        .write(settings, &article, &listener, &hosts, at)
         .with_context(|| format!("cannot write a script from {}", args.input))?;
     episode.validate().context("the episode is invalid")?;
     for note in &episode.writer.notes {

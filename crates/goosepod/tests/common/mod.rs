@@ -21,7 +21,8 @@ pub fn goosepod_with(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("GOOSEPOD_CONFIG")
         .env_remove("GOOSEPOD_FETCH_ALLOW")
         .env_remove("GOOSEPOD_FETCH_MAX_BYTES")
-        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"));
+        .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
+        .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"));
     for (key, value) in env {
         command.env(key, value);
     }
