@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use goosepod_core::episode::Episode;
 use goosepod_core::hosts::HostPair;
+use goosepod_voice::engine::piper;
 use goosepod_voice::episode::{record_in_episode, script_from_episode};
-use goosepod_voice::{EngineKind, Progress, VoiceConfig, VoiceSpec};
+use goosepod_voice::{EngineKind, Language, Progress, VoiceConfig, VoiceSpec};
 
 use super::output;
+use crate::config::Settings;
 
 /// Arguments of `goosepod speak`.
 #[derive(Debug, clap::Args)]
@@ -21,19 +23,27 @@ pub struct Args {
     /// timed episode.json.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: PathBuf,
-    /// Host A's espeak-ng voice, e.g. `en-us+m3` (default: the episode's, else built in).
+    /// Host A's voice: for espeak an espeak-ng voice, e.g. `en-us+m3` (default: the
+    /// episode's, else built in); for piper a `.onnx` model or a voice name in the voice
+    /// directory, with an optional `#speaker` (default: `[piper] voice`, else
+    /// `en_US-joe-medium` for English).
     #[arg(long, value_name = "VOICE")]
     voice_a: Option<String>,
-    /// Host B's espeak-ng voice, e.g. `en-us+f3`.
+    /// Host B's voice, e.g. `en-us+f3` (espeak) or `voices/en_US-amy-medium.onnx` (piper).
+    /// Two hosts with the same single-speaker Piper voice are told apart by pitch and
+    /// pace; with the same multi-speaker voice they get its first two speakers.
     #[arg(long, value_name = "VOICE")]
     voice_b: Option<String>,
     /// MP3 bit rate in kb/s (64–96 for speech).
     #[arg(long, default_value_t = 64, value_name = "KBPS")]
     bitrate: u32,
-    /// Speech engine: `espeak` (built in) or `openai-speech` (an OpenAI-compatible
+    /// Speech engine: `espeak` (built in), `openai-speech` (an OpenAI-compatible
     /// `/audio/speech` API such as OpenAI or Kokoro-FastAPI; give voices with
-    /// --voice-a/--voice-b).
-    #[arg(long, default_value = "espeak", value_parser = ["espeak", "openai-speech"])]
+    /// --voice-a/--voice-b) or `piper` (Piper neural voices run with ONNX Runtime; the
+    /// `[piper]` settings, or `GOOSEPOD_PIPER_VOICE_DIR`, `GOOSEPOD_PIPER_VOICE`,
+    /// `GOOSEPOD_PIPER_RUNTIME_LIBRARY` / `ORT_DYLIB_PATH`, say where voices and the
+    /// runtime are).
+    #[arg(long, default_value = "espeak", value_parser = ["espeak", "openai-speech", "piper"])]
     engine: String,
     /// Base URL of the speech API (with --engine openai-speech).
     #[arg(long, value_name = "URL")]
@@ -52,7 +62,7 @@ pub struct Args {
 }
 
 /// Runs `goosepod speak`.
-pub fn run(args: Args) -> Result<ExitCode> {
+pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
     let json = std::fs::read_to_string(&args.episode)
         .with_context(|| format!("cannot read {}", args.episode.display()))?;
     let mut episode = Episode::from_json(&json)
@@ -83,6 +93,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 value.clone_into(setting);
             }
         }
+    }
+    if args.engine == "piper" {
+        // The episode's voice names are espeak-ng's (`goosepod script` writes them): Piper
+        // voices come from the flags and settings only.
+        config.engine = EngineKind::Piper;
+        config.piper = settings.piper.clone();
+        let language: Language = script.language.parse()?;
+        config.voices = Some(piper::host_voices(
+            &config.piper,
+            [args.voice_a.as_deref(), args.voice_b.as_deref()],
+            language,
+        ));
     }
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
