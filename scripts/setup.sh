@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Goose Pod needs to build, run and test. Idempotent: it only
-# calls apt-get when a package is missing, so repeat runs take a second.
+# Installs the Debian packages Goose Pod needs to build, run and test, and the PyPI wheels
+# the Piper engine needs (into the cache). Idempotent: it only calls apt-get when a package
+# is missing and pip when the wheels are not installed yet, so repeat runs take a second.
 set -euo pipefail
 
 packages=(
