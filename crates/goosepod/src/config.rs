@@ -1,5 +1,6 @@
 //! Settings: built-in defaults, then a TOML config file, then `GOOSEPOD_*` environment
-//! variables (`GOOSEPOD_FETCH_ALLOW` sets `[fetch] allow`), then command-line flags.
+//! variables (`GOOSEPOD_FETCH_ALLOW` sets `[fetch] allow`, `GOOSEPOD_PIPER_VOICE_DIR` sets
+//! `[piper] voice_dir`), then command-line flags.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,10 +11,11 @@ use figment::providers::{Env, Format, Toml};
 use goosepod_ingest::fetch::FetchConfig;
 use goosepod_ingest::guard::AllowList;
 use goosepod_llm::LlmConfig;
+use goosepod_voice::PiperConfig;
 use serde::Deserialize;
 
 /// The config file's sections; environment variables map onto them by prefix.
-const SECTIONS: &[&str] = &["fetch", "writer", "llm"];
+const SECTIONS: &[&str] = &["fetch", "writer", "llm", "piper"];
 
 /// Everything the config file and environment can set.
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +27,9 @@ pub struct Settings {
     pub writer: WriterSettings,
     /// `[llm]`: the language model, for `[writer] kind = "llm"`.
     pub llm: LlmConfig,
+    /// `[piper]`: where Piper voices and the ONNX Runtime library are (`voice_dir`,
+    /// `voice`, `runtime_library`).
+    pub piper: PiperConfig,
 }
 
 /// The `[writer]` section.

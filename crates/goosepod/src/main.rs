@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         config::Settings::load(cli.config.as_deref()).and_then(|settings| match cli.command {
             Command::Extract(args) => commands::extract::run(args, &settings),
             Command::Script(args) => commands::script::run(args, &settings),
-            Command::Speak(args) => commands::speak::run(args),
+            Command::Speak(args) => commands::speak::run(args, &settings),
             Command::Episode(args) => commands::episode::run(args, &settings),
             Command::Demo(args) => commands::demo::run(args),
         });

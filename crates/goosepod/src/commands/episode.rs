@@ -126,7 +126,7 @@ pub fn make(
     stages.run("speak", |stage| {
         let mut script = script_from_episode(&episode, &show);
         request.voice.choose_voices(&mut script);
-        let mut config = request.voice.config();
+        let mut config = request.voice.config(request.settings, &script)?;
         config.cover = Some(CoverArt::from_bytes(goosepod_publish::cover_png(
             &episode.title,
             TAG_COVER_SIZE,

@@ -11,6 +11,7 @@ use goosepod_voice::episode::{record_in_episode, script_from_episode};
 
 use super::output;
 use super::voice::VoiceArgs;
+use crate::config::Settings;
 
 /// Arguments of `goosepod speak`.
 #[derive(Debug, clap::Args)]
@@ -31,7 +32,7 @@ pub struct Args {
 }
 
 /// Runs `goosepod speak`.
-pub fn run(args: Args) -> Result<ExitCode> {
+pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
     let json = std::fs::read_to_string(&args.episode)
         .with_context(|| format!("cannot read {}", args.episode.display()))?;
     let mut episode = Episode::from_json(&json)
@@ -42,7 +43,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .unwrap_or_else(|| HostPair::builtin_for(episode.language).show.clone());
     let mut script = script_from_episode(&episode, &show);
     args.voice.choose_voices(&mut script);
-    let config = args.voice.config();
+    let config = args.voice.config(settings, &script)?;
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let spoken = goosepod_voice::speak(&script, &config, &args.out_dir, &report)

@@ -169,6 +169,50 @@ impl Library {
         Some(out)
     }
 
+    /// The IPA phonemes of `text` with the loaded voice, clause by clause as the library
+    /// splits it, each with the punctuation that ended it.
+    fn ipa_clauses(&mut self, text: &str) -> Vec<IpaClause> {
+        let text = text.replace('\0', " ");
+        let Ok(ctext) = CString::new(text.as_str()) else {
+            return Vec::new();
+        };
+        let base = ctext.as_ptr() as usize;
+        let mut cursor: *const c_void = ctext.as_ptr().cast();
+        let mut clauses = Vec::new();
+        let mut start = 0;
+        while !cursor.is_null() {
+            // SAFETY: `cursor` walks the NUL-terminated `ctext`; the result is a static
+            // buffer valid until the next call, copied at once.
+            let clause = unsafe {
+                sys::espeak_TextToPhonemes(
+                    &mut cursor,
+                    sys::espeakCHARS_UTF8 as c_int,
+                    sys::espeakPHONEMES_IPA as c_int,
+                )
+            };
+            if clause.is_null() {
+                break;
+            }
+            let phonemes = unsafe { CStr::from_ptr(clause) }
+                .to_string_lossy()
+                .into_owned();
+            // The library leaves the cursor one character past the clause's end (it
+            // reads ahead), or null after the last clause.
+            let end = if cursor.is_null() {
+                text.len()
+            } else {
+                (cursor as usize).saturating_sub(base).min(text.len())
+            };
+            let consumed = clause_text(&text, start, end, !cursor.is_null());
+            clauses.push(IpaClause {
+                phonemes,
+                terminator: terminator(consumed),
+            });
+            start = end;
+        }
+        clauses
+    }
+
     /// Loads a voice (if not loaded) and applies rate and pitch. False if the library
     /// does not know the voice.
     fn set_voice(&mut self, name: &str, wpm: c_int, pitch: c_int) -> bool {
@@ -263,6 +307,73 @@ fn with_library<T>(
             message: message.clone(),
         }),
     }
+}
+
+/// One clause of a text in IPA, as libespeak-ng splits text into clauses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct IpaClause {
+    /// The phonemes, words separated by spaces (with `(en)`-style language switches
+    /// where the voice reads a word as another language).
+    pub phonemes: String,
+    /// The punctuation that ended the clause (`.`, `,`, `?`, `!`, `:` or `;`; full-width
+    /// forms are given as these), if any.
+    pub terminator: Option<char>,
+}
+
+/// The text of one clause: `text[start..end]` less the character the library read ahead
+/// (when `read_ahead`), cut at character boundaries.
+fn clause_text(text: &str, start: usize, end: usize, read_ahead: bool) -> &str {
+    let mut end = end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut start = start.min(end);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let consumed = &text[start..end];
+    if read_ahead {
+        let mut chars = consumed.chars();
+        chars.next_back();
+        chars.as_str()
+    } else {
+        consumed
+    }
+}
+
+/// The clause-ending punctuation at the end of a clause's text.
+fn terminator(clause: &str) -> Option<char> {
+    match clause.trim_end().chars().next_back()? {
+        '.' | '。' | '…' => Some('.'),
+        ',' | '，' | '、' => Some(','),
+        '?' | '？' => Some('?'),
+        '!' | '！' => Some('!'),
+        ':' | '：' => Some(':'),
+        ';' | '；' => Some(';'),
+        _ => None,
+    }
+}
+
+/// The IPA phonemes of `text` spoken by the espeak-ng voice `voice` (a Mandarin alias
+/// such as `cmn` means the voice this library reads Hanzi with), clause by clause.
+pub(crate) fn ipa_clauses(voice: &str, text: &str) -> Result<Vec<IpaClause>, EngineError> {
+    with_library(|library| {
+        let mandarin = MANDARIN_ALIASES
+            .iter()
+            .any(|alias| alias.eq_ignore_ascii_case(voice.trim()));
+        let name = if mandarin {
+            library.mandarin.clone()
+        } else {
+            voice.trim().to_string()
+        };
+        if !library.set_voice(&name, NORMAL_WPM as c_int, 50) {
+            return Err(EngineError::UnknownVoice {
+                engine: ENGINE,
+                voice: name,
+            });
+        }
+        Ok(library.ipa_clauses(text))
+    })
 }
 
 /// A host's voice resolved to the two espeak-ng voices it speaks with.
@@ -547,6 +658,44 @@ mod tests {
         let low = crate::analysis::median_f0(&low.samples, low.sample_rate).unwrap();
         let high = crate::analysis::median_f0(&high.samples, high.sample_rate).unwrap();
         assert!(high > low * 1.4, "m3 {low:.0} Hz, f3 {high:.0} Hz");
+    }
+
+    #[test]
+    fn ipa_clauses_keep_their_punctuation() {
+        let clauses = ipa_clauses(
+            "en-us",
+            "Hello, world! How are you today? Fine; thanks: really. It ends",
+        )
+        .unwrap();
+        let terminators: Vec<Option<char>> = clauses.iter().map(|c| c.terminator).collect();
+        assert_eq!(
+            terminators,
+            [
+                Some(','),
+                Some('!'),
+                Some('?'),
+                Some(';'),
+                Some(':'),
+                Some('.'),
+                None
+            ],
+            "{clauses:?}"
+        );
+        assert_eq!(clauses[0].phonemes, "həlˈoʊ");
+        assert_eq!(clauses[1].phonemes, "wˈɜːld");
+        assert!(ipa_clauses("xx-nowhere", "Hi.").is_err());
+    }
+
+    #[test]
+    fn clause_text_drops_the_character_read_ahead() {
+        assert_eq!(clause_text("Hello, world", 0, 8, true), "Hello, ");
+        assert_eq!(clause_text("Hello, world", 8, 12, false), "orld");
+        assert_eq!(clause_text("你好，中国", 0, 12, true), "你好，");
+        // A cursor inside a multi-byte character is moved back to its start.
+        assert!("你好，".starts_with(clause_text("你好，中国", 0, 11, true)));
+        assert_eq!(terminator("你好，"), Some(','));
+        assert_eq!(terminator("well... "), Some('.'));
+        assert_eq!(terminator("\"quoted\""), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod espeak;
 pub mod openai;
+pub mod piper;
 
 use std::fmt;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 pub use espeak::EspeakEngine;
 pub use openai::{OpenAiSpeechConfig, OpenAiSpeechEngine};
+pub use piper::{PiperConfig, PiperEngine, PiperError};
 
 /// Mono PCM audio: samples in `[-1, 1]` at `sample_rate` Hz.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,7 +43,8 @@ impl Speech {
 pub struct VoiceSpec {
     /// Engine-specific voice name. espeak-ng: a voice with an optional variant, e.g.
     /// `en-us`, `en-us+f3`, `cmn+m3` (`cmn`/`zh` resolve to the library's working Mandarin
-    /// voice).
+    /// voice). Piper: a `.onnx` path or a voice name in the voice directory, with an
+    /// optional `#speaker` (`en_US-joe-medium`, `/voices/en_US-libritts-high.onnx#p225`).
     pub name: String,
     /// Base pitch, 0–100 with 50 the voice's own (espeak-ng's scale). Engines without a
     /// pitch control ignore it.
@@ -124,6 +127,9 @@ pub enum EngineError {
         /// What went wrong.
         message: String,
     },
+    /// A Piper voice or ONNX Runtime failed (missing or bad files, inference).
+    #[error(transparent)]
+    Piper(#[from] PiperError),
 }
 
 /// The first few characters of a text, for error messages.
