@@ -159,9 +159,8 @@ impl ChatClient {
     /// A client for the API in `config`, its key read from the variable it names.
     pub fn new(config: &LlmConfig) -> Result<ChatClient, LlmError> {
         let base = config.base_url.trim().trim_end_matches('/');
-        let parsed = reqwest::Url::parse(base).map_err(|e| {
-            LlmError::Config(format!("base URL `{base}` is not a URL: {e}"))
-        })?;
+        let parsed = reqwest::Url::parse(base)
+            .map_err(|e| LlmError::Config(format!("base URL `{base}` is not a URL: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(LlmError::Config(format!(
                 "base URL `{base}` must be http or https"
@@ -178,8 +177,8 @@ impl ChatClient {
         }
         let api_key = match std::env::var(config.api_key_env.trim()) {
             Ok(key) if !key.trim().is_empty() => {
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", key.trim()))
-                    .map_err(|_| {
+                let mut value =
+                    HeaderValue::from_str(&format!("Bearer {}", key.trim())).map_err(|_| {
                         LlmError::Config(format!(
                             "the key in ${} is not a valid header value",
                             config.api_key_env
@@ -224,7 +223,11 @@ impl ChatClient {
     }
 
     /// Sends `messages`; with a `schema`, asks for JSON following it.
-    pub fn chat(&self, messages: &[Message], schema: Option<Schema<'_>>) -> Result<Reply, LlmError> {
+    pub fn chat(
+        &self,
+        messages: &[Message],
+        schema: Option<Schema<'_>>,
+    ) -> Result<Reply, LlmError> {
         let started = Instant::now();
         let mut body = json!({
             "model": self.model,
@@ -256,9 +259,14 @@ impl ChatClient {
                 }
                 // A server without structured output says 400: ask again without it.
                 Err(Failure {
-                    error: LlmError::Status { status: 400, .. },
+                    error:
+                        LlmError::Status {
+                            status: 400,
+                            body: ref reply,
+                            ..
+                        },
                     ..
-                }) if body.get("response_format").is_some() => {
+                }) if body.get("response_format").is_some() && mentions_schema(reply) => {
                     tracing::warn!(url = %self.url, "the server refused response_format; asking for JSON in text");
                     self.schema_supported.store(false, Ordering::Relaxed);
                     body.as_object_mut().map(|b| b.remove("response_format"));
@@ -319,10 +327,17 @@ impl ChatClient {
             self.read_stream(response)
         } else {
             let text = response.text().map_err(|e| self.transport(&e))?;
-            let reply: Value = serde_json::from_str(&text).map_err(|e| self.invalid(format!("the reply is not JSON ({e}): {}", excerpt(&text))))?;
+            let reply: Value = serde_json::from_str(&text).map_err(|e| {
+                self.invalid(format!("the reply is not JSON ({e}): {}", excerpt(&text)))
+            })?;
             let content = reply["choices"][0]["message"]["content"]
                 .as_str()
-                .ok_or_else(|| self.invalid(format!("the reply has no message content: {}", excerpt(&text))))?;
+                .ok_or_else(|| {
+                    self.invalid(format!(
+                        "the reply has no message content: {}",
+                        excerpt(&text)
+                    ))
+                })?;
             Ok((content.to_string(), usage(&reply["usage"])))
         }
     }
@@ -332,6 +347,7 @@ impl ChatClient {
         let mut content = String::new();
         let mut used = Usage::default();
         let mut done = false;
+        let mut finished = false;
         for line in BufReader::new(response).lines() {
             let line = line.map_err(|e| Failure {
                 error: LlmError::Unreachable {
@@ -348,11 +364,17 @@ impl ChatClient {
                 done = true;
                 break;
             }
-            let chunk: Value = serde_json::from_str(data)
-                .map_err(|e| self.invalid(format!("a stream event is not JSON ({e}): {}", excerpt(data))))?;
+            let chunk: Value = serde_json::from_str(data).map_err(|e| {
+                self.invalid(format!(
+                    "a stream event is not JSON ({e}): {}",
+                    excerpt(data)
+                ))
+            })?;
             if let Some(error) = chunk.get("error") {
                 return Err(Failure {
-                    error: self.invalid(format!("the server reported an error mid-stream: {error}")).error,
+                    error: self
+                        .invalid(format!("the server reported an error mid-stream: {error}"))
+                        .error,
                     retry: true,
                     retry_after: None,
                 });
@@ -360,15 +382,19 @@ impl ChatClient {
             if let Some(piece) = chunk["choices"][0]["delta"]["content"].as_str() {
                 content.push_str(piece);
             }
+            if chunk["choices"][0]["finish_reason"].is_string() {
+                finished = true;
+            }
             if chunk["usage"].is_object() {
                 used = usage(&chunk["usage"]);
             }
         }
-        if !done && content.is_empty() {
+        // A stream that stops without `[DONE]` or a finish reason was cut off.
+        if !done && !finished {
             return Err(Failure {
                 error: LlmError::Unreachable {
                     url: self.url.clone(),
-                    message: "the reply stream ended before any content".into(),
+                    message: "the reply stream ended before the reply was complete".into(),
                 },
                 retry: true,
                 retry_after: None,
@@ -408,6 +434,14 @@ impl ChatClient {
     }
 }
 
+/// Whether a 400 reply is about structured output (and not, say, the context length).
+fn mentions_schema(reply: &str) -> bool {
+    let reply = reply.to_ascii_lowercase();
+    ["response_format", "json_schema", "schema", "structured"]
+        .iter()
+        .any(|word| reply.contains(word))
+}
+
 fn usage(value: &Value) -> Usage {
     Usage {
         prompt_tokens: value["prompt_tokens"].as_u64().unwrap_or(0),
@@ -425,7 +459,8 @@ fn retry_after(response: &Response) -> Option<Duration> {
         .trim()
         .parse()
         .ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| Duration::from_secs_f64(seconds).min(MAX_RETRY_AFTER))
+    (seconds.is_finite() && seconds >= 0.0)
+        .then(|| Duration::from_secs_f64(seconds).min(MAX_RETRY_AFTER))
 }
 
 fn excerpt(text: &str) -> String {

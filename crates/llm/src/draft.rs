@@ -144,7 +144,10 @@ impl Draft {
                 "a" | "A" => HostId::A,
                 "b" | "B" => HostId::B,
                 other => {
-                    problems.push(format!("line {}: speaker `{other}` is not `a` or `b`", i + 1));
+                    problems.push(format!(
+                        "line {}: speaker `{other}` is not `a` or `b`",
+                        i + 1
+                    ));
                     continue;
                 }
             };
@@ -178,7 +181,11 @@ impl Draft {
             .filter(|t| !t.is_empty())
             .take(3)
             .collect();
-        for (what, value) in [("title", &self.title), ("summary", &self.summary), ("hook", &self.hook)] {
+        for (what, value) in [
+            ("title", &self.title),
+            ("summary", &self.summary),
+            ("hook", &self.hook),
+        ] {
             if value.trim().is_empty() {
                 problems.push(format!("the {what} is empty"));
             }
@@ -241,11 +248,42 @@ fn segment_named(name: &str) -> Option<Segment> {
     }
 }
 
-/// The line with the listener's name (if the model wrote it out) as [`LISTENER`].
+/// Punctuation after which a name is said to the listener: `Norris,`, `Norris.`, and the
+/// full-width comma, full stop, exclamation and question marks, semicolon, colon and
+/// enumeration comma of Chinese.
+const AFTER_NAME: [char; 15] = [
+    ',', '.', '!', '?', ';', ':', '\u{2026}', '\u{2014}', '\u{FF0C}', '\u{3002}', '\u{FF01}',
+    '\u{FF1F}', '\u{FF1B}', '\u{FF1A}', '\u{3001}',
+];
+
+/// The line with the listener's name (if the model wrote it out) as [`LISTENER`]: only
+/// where it is said to the listener — not inside a longer word (`Alder` for Al) and
+/// followed by punctuation, the end or another script rather than a space (`Marcus
+/// Lindqvist` for Marcus, `a friend of` for `friend`) — since the body serves every
+/// listener of the story.
 fn personal_placeholder(text: &str, name: &str) -> String {
-    if name.trim().is_empty() {
-        text.to_string()
-    } else {
-        text.replace(name, LISTENER)
+    let name = name.trim();
+    let (Some(first), Some(last)) = (name.chars().next(), name.chars().next_back()) else {
+        return text.to_string();
+    };
+    let wide = |c: char| c as u32 >= 0x2E80;
+    let joins =
+        |neighbour: char, end: char| neighbour.is_alphanumeric() && wide(neighbour) == wide(end);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices(name) {
+        let before = text[..at].chars().next_back();
+        let after = text[at + name.len()..].chars().next();
+        let addressed = before.is_none_or(|c| !joins(c, first))
+            && after.is_none_or(|c| {
+                AFTER_NAME.contains(&c) || (c.is_alphanumeric() && !joins(c, last))
+            });
+        if addressed {
+            out.push_str(&text[copied..at]);
+            out.push_str(LISTENER);
+            copied = at + name.len();
+        }
     }
+    out.push_str(&text[copied..]);
+    out
 }

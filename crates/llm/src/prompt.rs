@@ -28,7 +28,13 @@ pub struct SystemPrompt<'a> {
 
 impl<'a> SystemPrompt<'a> {
     /// The system prompt for `hosts` in `language`.
-    pub fn new(language: Language, hosts: &'a HostPair, target_units: usize, minutes: f64, schema: String) -> Self {
+    pub fn new(
+        language: Language,
+        hosts: &'a HostPair,
+        target_units: usize,
+        minutes: f64,
+        schema: String,
+    ) -> Self {
         SystemPrompt {
             zh: language == Language::ZhCn,
             show: &hosts.show,

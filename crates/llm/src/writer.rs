@@ -12,10 +12,10 @@ use goosepod_write::{Body, WriteError};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use crate::LlmError;
 use crate::client::{ChatClient, LlmConfig, Message, Reply, Schema};
 use crate::draft::{self, BodyContext};
 use crate::prompt::{CondensePrompt, RevisePrompt, SystemPrompt, UserPrompt};
-use crate::LlmError;
 
 /// The prompts' version: part of the cache key, so a body written from older prompts is
 /// written again.
@@ -158,7 +158,9 @@ impl ModelWriter {
             }
         }
 
-        let (text, condensed) = self.fit_to_context(article, language, calls).map_err(fail)?;
+        let (text, condensed) = self
+            .fit_to_context(article, language, calls)
+            .map_err(fail)?;
         let target_units = language.units_in(target_seconds);
         let schema = draft::schema();
         let system = SystemPrompt::new(
@@ -338,7 +340,13 @@ impl ModelWriter {
         Err("the article is too long for the model's context even condensed".into())
     }
 
-    fn cache_key(&self, article: &Article, language: Language, hosts: &HostPair, minutes: f64) -> String {
+    fn cache_key(
+        &self,
+        article: &Article,
+        language: Language,
+        hosts: &HostPair,
+        minutes: f64,
+    ) -> String {
         let mut hash = Sha256::new();
         for part in [
             &PROMPT_VERSION.to_string(),
@@ -355,10 +363,7 @@ impl ModelWriter {
             hash.update(part.as_bytes());
             hash.update([0]);
         }
-        hash.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     fn cached(&self, key: &str) -> Option<Body> {
@@ -381,7 +386,13 @@ impl ModelWriter {
 }
 
 /// The checks, plus the hook (spoken in the greeting) checked for invented numbers.
-fn check(episode: &Episode, body: &Body, article: &Article, target_seconds: f64, show: &str) -> Vec<Problem> {
+fn check(
+    episode: &Episode,
+    body: &Body,
+    article: &Article,
+    target_seconds: f64,
+    show: &str,
+) -> Vec<Problem> {
     let mut problems = checks::check_episode(episode, &article.text, target_seconds, show);
     let hook = Line::new(HostId::B, Segment::CoreEvent, body.hook.clone(), false);
     problems.extend(
@@ -418,10 +429,12 @@ fn draft_numbering(message: &str, greeting: usize, body_lines: usize) -> String 
 
 /// Reported (not rejecting) problems go into `writer.notes`.
 fn with_notes(mut episode: Episode, problems: &[Problem]) -> Episode {
-    episode
-        .writer
-        .notes
-        .extend(problems.iter().filter(|p| !p.rejects).map(|p| p.message.clone()));
+    episode.writer.notes.extend(
+        problems
+            .iter()
+            .filter(|p| !p.rejects)
+            .map(|p| p.message.clone()),
+    );
     episode
 }
 
