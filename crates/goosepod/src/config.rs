@@ -11,11 +11,11 @@ use figment::providers::{Env, Format, Toml};
 use goosepod_ingest::fetch::FetchConfig;
 use goosepod_ingest::guard::AllowList;
 use goosepod_llm::LlmConfig;
-use goosepod_voice::PiperConfig;
+use goosepod_voice::{EngineKind, OpenAiSpeechConfig, PiperConfig};
 use serde::Deserialize;
 
 /// The config file's sections; environment variables map onto them by prefix.
-const SECTIONS: &[&str] = &["fetch", "writer", "llm", "piper"];
+const SECTIONS: &[&str] = &["fetch", "writer", "llm", "voice", "piper"];
 
 /// Everything the config file and environment can set.
 #[derive(Debug, Default, Deserialize)]
@@ -27,9 +27,32 @@ pub struct Settings {
     pub writer: WriterSettings,
     /// `[llm]`: the language model, for `[writer] kind = "llm"`.
     pub llm: LlmConfig,
+    /// `[voice]`: how episodes are spoken.
+    pub voice: VoiceSettings,
     /// `[piper]`: where Piper voices and the ONNX Runtime library are (`voice_dir`,
     /// `voice`, `runtime_library`).
     pub piper: PiperConfig,
+}
+
+/// The `[voice]` section; `goosepod speak`/`episode` flags override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VoiceSettings {
+    /// Engine for both hosts: `espeak`, `openai-speech` or `piper`.
+    pub engine: Option<EngineKind>,
+    /// Host A's own engine.
+    pub engine_a: Option<EngineKind>,
+    /// Host B's own engine.
+    pub engine_b: Option<EngineKind>,
+    /// Host A's voice.
+    pub voice_a: Option<String>,
+    /// Host B's voice.
+    pub voice_b: Option<String>,
+    /// MP3 bit rate, kb/s.
+    pub bitrate: Option<u32>,
+    /// `[voice.openai_speech]`: the speech API (`base_url`, `model`, `api_key_env`,
+    /// `timeout_s`, `max_attempts`).
+    pub openai_speech: OpenAiSpeechConfig,
 }
 
 /// The `[writer]` section.

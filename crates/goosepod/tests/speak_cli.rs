@@ -195,3 +195,88 @@ fn a_missing_piper_voice_is_named() {
     assert!(err.contains("/nowhere/voice.onnx does not exist"), "{err}");
     assert!(!out.join("episode.mp3").exists());
 }
+
+#[test]
+fn each_host_can_have_its_own_engine_and_the_config_file_sets_them() {
+    let voice = piper_voice();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("episode.json");
+    let script = script.to_str().unwrap();
+    check(&goosepod(&[
+        "script",
+        &sample("en-harbor-battery.html"),
+        "--name",
+        "Norris",
+        "--minutes",
+        "1",
+        "-o",
+        script,
+    ]));
+    let written = Episode::from_json(&std::fs::read_to_string(script).unwrap()).unwrap();
+    // Host B speaks with Piper, host A keeps espeak-ng; the bit rate comes from the file.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[voice]\nengine_b = \"piper\"\nvoice_b = \"{voice}\"\nbitrate = 96\n"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    check(&goosepod(&[
+        "--config",
+        config.to_str().unwrap(),
+        "speak",
+        script,
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    let spoken =
+        Episode::from_json(&std::fs::read_to_string(out.join("episode.json")).unwrap()).unwrap();
+    assert_eq!(spoken.hosts[0].voice, written.hosts[0].voice);
+    assert!(
+        spoken.hosts[0].voice.starts_with("en-us"),
+        "{:?}",
+        spoken.hosts
+    );
+    assert_eq!(spoken.hosts[1].voice, voice, "{:?}", spoken.hosts);
+    let audio = spoken.audio.as_ref().unwrap();
+    assert!(
+        (audio.loudness_lufs + 16.0).abs() <= 1.0,
+        "{}",
+        audio.loudness_lufs
+    );
+    // 96 kb/s: the file is about 12 000 bytes per second.
+    let rate = audio.bytes as f64 / audio.duration_s;
+    assert!((11_000.0..13_500.0).contains(&rate), "{rate} bytes/s");
+
+    // A flag wins over the file: both hosts back on espeak-ng.
+    let out = dir.path().join("out2");
+    check(&goosepod(&[
+        "--config",
+        config.to_str().unwrap(),
+        "speak",
+        script,
+        "-o",
+        out.to_str().unwrap(),
+        "--engine-b",
+        "espeak",
+        "--voice-b",
+        "en-us+f2",
+    ]));
+    let spoken =
+        Episode::from_json(&std::fs::read_to_string(out.join("episode.json")).unwrap()).unwrap();
+    assert_eq!(spoken.hosts[1].voice, "en-us+f2");
+}
+
+#[test]
+fn an_unknown_engine_is_refused_by_name() {
+    let output = goosepod(&[
+        "speak",
+        "episode.json",
+        "-o",
+        "out",
+        "--engine-a",
+        "festival",
+    ]);
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("festival"));
+}

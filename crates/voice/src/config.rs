@@ -11,7 +11,7 @@ use crate::engine::{
     SpeechEngine, VoiceSpec,
 };
 use crate::error::VoiceError;
-use crate::script::{CoverArt, Language};
+use crate::script::{CoverArt, Language, Speaker};
 
 /// Which speech engine speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,8 +54,11 @@ impl EngineKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct VoiceConfig {
-    /// The engine.
+    /// The engine, for both hosts unless [`VoiceConfig::host_engines`] says otherwise.
     pub engine: EngineKind,
+    /// Host A's and host B's own engine, where it differs from `engine` (e.g. a Piper
+    /// voice for one host, espeak-ng for the other).
+    pub host_engines: [Option<EngineKind>; 2],
     /// Voices of host A and host B; when unset, the script's host voices, then the
     /// language's defaults ([`default_voices`]).
     pub voices: Option<[VoiceSpec; 2]>,
@@ -83,6 +86,7 @@ impl Default for VoiceConfig {
     fn default() -> Self {
         VoiceConfig {
             engine: EngineKind::Espeak,
+            host_engines: [None, None],
             voices: None,
             bitrate_kbps: 64,
             mp3_quality: 7,
@@ -96,12 +100,26 @@ impl Default for VoiceConfig {
 }
 
 impl VoiceConfig {
+    /// The engine that speaks for `speaker`.
+    pub fn engine_for(&self, speaker: Speaker) -> EngineKind {
+        self.host_engines[speaker.index()].unwrap_or(self.engine)
+    }
+
+    /// The engines the hosts use, each once.
+    pub fn engines_used(&self) -> Vec<EngineKind> {
+        let mut used = vec![self.engine_for(Speaker::A)];
+        if self.engine_for(Speaker::B) != used[0] {
+            used.push(self.engine_for(Speaker::B));
+        }
+        used
+    }
+
     /// Checks every setting; the error says which one is wrong.
     pub fn check(&self) -> Result<(), VoiceError> {
         crate::audio::mp3::check_bitrate(self.bitrate_kbps)?;
         crate::audio::mp3::check_quality(self.mp3_quality)?;
         self.pauses.check().map_err(VoiceError::Config)?;
-        if self.engine == EngineKind::OpenAiSpeech {
+        if self.engines_used().contains(&EngineKind::OpenAiSpeech) {
             self.openai_speech
                 .check()
                 .map_err(|e| VoiceError::Config(format!("openai_speech: {e}")))?;
@@ -180,6 +198,29 @@ mod tests {
         };
         bad.openai_speech.timeout_s = 0.0;
         assert!(bad.check().unwrap_err().to_string().contains("timeout_s"));
+    }
+
+    #[test]
+    fn each_host_may_have_its_own_engine() {
+        let config: VoiceConfig =
+            serde_json::from_str(r#"{"engine":"espeak","host_engines":[null,"piper"]}"#).unwrap();
+        assert_eq!(config.engine_for(Speaker::A), EngineKind::Espeak);
+        assert_eq!(config.engine_for(Speaker::B), EngineKind::Piper);
+        assert_eq!(
+            config.engines_used(),
+            [EngineKind::Espeak, EngineKind::Piper]
+        );
+        assert_eq!(VoiceConfig::default().engines_used(), [EngineKind::Espeak]);
+        let mut speech_for_b = VoiceConfig::default();
+        speech_for_b.host_engines[1] = Some(EngineKind::OpenAiSpeech);
+        speech_for_b.openai_speech.timeout_s = 0.0;
+        assert!(
+            speech_for_b
+                .check()
+                .unwrap_err()
+                .to_string()
+                .contains("timeout_s")
+        );
     }
 
     #[test]

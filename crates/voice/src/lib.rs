@@ -128,21 +128,43 @@ pub struct SpokenEpisode {
     pub files: Vec<PathBuf>,
 }
 
-/// Speaks `script` with the engine chosen in `config` and writes the episode's files
-/// into `out_dir` (created if missing). `progress` is called from worker threads.
+/// Speaks `script` with the engines chosen in `config` (one per host, or one for both)
+/// and writes the episode's files into `out_dir` (created if missing). `progress` is
+/// called from worker threads.
 pub fn speak(
     script: &SpeechScript,
     config: &VoiceConfig,
     out_dir: &Path,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<SpokenEpisode, VoiceError> {
-    let engine = config.engine.start(config).map_err(VoiceError::Engine)?;
-    speak_with(engine.as_ref(), script, config, out_dir, progress)
+    let a = config
+        .engine_for(Speaker::A)
+        .start(config)
+        .map_err(VoiceError::Engine)?;
+    if config.engine_for(Speaker::B) == config.engine_for(Speaker::A) {
+        return speak_with_engines([a.as_ref(), a.as_ref()], script, config, out_dir, progress);
+    }
+    let b = config
+        .engine_for(Speaker::B)
+        .start(config)
+        .map_err(VoiceError::Engine)?;
+    speak_with_engines([a.as_ref(), b.as_ref()], script, config, out_dir, progress)
 }
 
-/// [`speak`] with a given engine.
+/// [`speak`] with one given engine for both hosts.
 pub fn speak_with(
     engine: &dyn SpeechEngine,
+    script: &SpeechScript,
+    config: &VoiceConfig,
+    out_dir: &Path,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<SpokenEpisode, VoiceError> {
+    speak_with_engines([engine, engine], script, config, out_dir, progress)
+}
+
+/// [`speak`] with given engines: host A's, then host B's.
+pub fn speak_with_engines(
+    engines: [&dyn SpeechEngine; 2],
     script: &SpeechScript,
     config: &VoiceConfig,
     out_dir: &Path,
@@ -157,7 +179,7 @@ pub fn speak_with(
     config.check()?;
     let voices = choose_voices(script, config, language);
     for speaker in [Speaker::A, Speaker::B] {
-        engine
+        engines[speaker.index()]
             .check_voice(&voices[speaker.index()])
             .map_err(|source| VoiceError::Voice { speaker, source })?;
     }
@@ -174,7 +196,7 @@ pub fn speak_with(
             let samples = if spoken.is_empty() {
                 Vec::new()
             } else {
-                let speech = engine
+                let speech = engines[line.speaker.index()]
                     .synthesize(&spoken, &voices[line.speaker.index()])
                     .map_err(|source| VoiceError::Line {
                         number: i + 1,
@@ -386,7 +408,11 @@ pub fn speak_with(
             loudness_lufs: round_to(loudness.integrated_lufs, 100.0),
             true_peak_dbtp: round_to(loudness.true_peak_dbtp, 100.0),
         },
-        engine: engine.name().to_string(),
+        engine: if engines[0].name() == engines[1].name() {
+            engines[0].name().to_string()
+        } else {
+            format!("{}+{}", engines[0].name(), engines[1].name())
+        },
         voices,
         files,
     })
@@ -410,11 +436,13 @@ fn choose_voices(
     if let Some(voices) = &config.voices {
         return voices.clone();
     }
-    let [a, b] = config.engine.default_voices(config, language);
-    [
-        script.hosts[0].voice.clone().unwrap_or(a),
-        script.hosts[1].voice.clone().unwrap_or(b),
-    ]
+    [Speaker::A, Speaker::B].map(|speaker| {
+        let i = speaker.index();
+        script.hosts[i].voice.clone().unwrap_or_else(|| {
+            let defaults = config.engine_for(speaker).default_voices(config, language);
+            defaults[i].clone()
+        })
+    })
 }
 
 /// Brings both hosts to the average of their loudness, so neither voice sounds further

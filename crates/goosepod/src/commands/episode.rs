@@ -125,8 +125,7 @@ pub fn make(
     let staging = output::staging_dir(request.out_dir)?;
     stages.run("speak", |stage| {
         let mut script = script_from_episode(&episode, &show);
-        request.voice.choose_voices(&mut script);
-        let mut config = request.voice.config(request.settings, &script)?;
+        let mut config = request.voice.apply(request.settings, &mut script)?;
         config.cover = Some(CoverArt::from_bytes(goosepod_publish::cover_png(
             &episode.title,
             TAG_COVER_SIZE,

@@ -42,8 +42,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| HostPair::builtin_for(episode.language).show.clone());
     let mut script = script_from_episode(&episode, &show);
-    args.voice.choose_voices(&mut script);
-    let config = args.voice.config(settings, &script)?;
+    let config = args.voice.apply(settings, &mut script)?;
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let spoken = goosepod_voice::speak(&script, &config, &args.out_dir, &report)

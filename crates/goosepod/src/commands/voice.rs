@@ -1,18 +1,33 @@
-//! How an episode is spoken: the speech options shared by `speak` and `episode`.
+//! How an episode is spoken: the speech options shared by `speak` and `episode`, over
+//! the config file's `[voice]` section.
 
-use anyhow::Result;
+use anyhow::{Result, anyhow};
 use goosepod_voice::engine::piper;
-use goosepod_voice::{EngineKind, Language, SpeechScript, VoiceConfig, VoiceSpec};
+use goosepod_voice::{EngineKind, Language, Speaker, SpeechScript, VoiceConfig, VoiceSpec};
 
 use crate::config::Settings;
 
-/// Speech options.
-#[derive(Debug, Clone, clap::Args)]
+/// Speech options; unset ones come from `[voice]`, then the built-in defaults.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct VoiceArgs {
+    /// Speech engine for both hosts: `espeak` (built in, the default), `openai-speech` (an
+    /// OpenAI-compatible `/audio/speech` API such as OpenAI or Kokoro-FastAPI; give
+    /// voices with --voice-a/--voice-b) or `piper` (Piper neural voices run with ONNX
+    /// Runtime; the `[piper]` settings, or `GOOSEPOD_PIPER_VOICE_DIR`,
+    /// `GOOSEPOD_PIPER_VOICE`, `GOOSEPOD_PIPER_RUNTIME_LIBRARY` / `ORT_DYLIB_PATH`, say where
+    /// voices and the runtime are).
+    #[arg(long, value_name = "ENGINE", value_parser = engine)]
+    pub engine: Option<EngineKind>,
+    /// Host A's own engine, where it differs from --engine.
+    #[arg(long, value_name = "ENGINE", value_parser = engine)]
+    pub engine_a: Option<EngineKind>,
+    /// Host B's own engine, where it differs from --engine.
+    #[arg(long, value_name = "ENGINE", value_parser = engine)]
+    pub engine_b: Option<EngineKind>,
     /// Host A's voice: for espeak an espeak-ng voice, e.g. `en-us+m3` (default: the
     /// episode's, else built in); for piper a `.onnx` model or a voice name in the voice
     /// directory, with an optional `#speaker` (default: `[piper] voice`, else
-    /// `en_US-joe-medium` for English).
+    /// `en_US-joe-medium` for English); for openai-speech the API's voice name.
     #[arg(long, value_name = "VOICE")]
     pub voice_a: Option<String>,
     /// Host B's voice, e.g. `en-us+f3` (espeak) or `voices/en_US-amy-medium.onnx` (piper).
@@ -20,18 +35,10 @@ pub struct VoiceArgs {
     /// pace; with the same multi-speaker voice they get its first two speakers.
     #[arg(long, value_name = "VOICE")]
     pub voice_b: Option<String>,
-    /// MP3 bit rate in kb/s (64–96 for speech).
-    #[arg(long, default_value_t = 64, value_name = "KBPS")]
-    pub bitrate: u32,
-    /// Speech engine: `espeak` (built in), `openai-speech` (an OpenAI-compatible
-    /// `/audio/speech` API such as OpenAI or Kokoro-FastAPI; give voices with
-    /// --voice-a/--voice-b) or `piper` (Piper neural voices run with ONNX Runtime; the
-    /// `[piper]` settings, or `GOOSEPOD_PIPER_VOICE_DIR`, `GOOSEPOD_PIPER_VOICE`,
-    /// `GOOSEPOD_PIPER_RUNTIME_LIBRARY` / `ORT_DYLIB_PATH`, say where voices and the
-    /// runtime are).
-    #[arg(long, default_value = "espeak", value_parser = ["espeak", "openai-speech", "piper"])]
-    pub engine: String,
-    /// Base URL of the speech API (with --engine openai-speech).
+    /// MP3 bit rate in kb/s (64–96 for speech; default 64).
+    #[arg(long, value_name = "KBPS")]
+    pub bitrate: Option<u32>,
+    /// Base URL of the speech API (with openai-speech).
     #[arg(long, value_name = "URL")]
     pub speech_base_url: Option<String>,
     /// Model name for the speech API.
@@ -43,65 +50,70 @@ pub struct VoiceArgs {
     pub speech_api_key_env: Option<String>,
 }
 
-impl Default for VoiceArgs {
-    /// espeak-ng with the language's voices at 64 kb/s, as with no flags.
-    fn default() -> Self {
-        VoiceArgs {
-            voice_a: None,
-            voice_b: None,
-            bitrate: 64,
-            engine: "espeak".to_string(),
-            speech_base_url: None,
-            speech_model: None,
-            speech_api_key_env: None,
-        }
-    }
+fn engine(name: &str) -> Result<EngineKind> {
+    serde_json::from_value(serde_json::Value::String(name.to_string()))
+        .map_err(|_| anyhow!("`{name}` is not an engine: espeak, openai-speech or piper"))
 }
 
 impl VoiceArgs {
-    /// The voice settings these options describe, for speaking `script`.
-    pub fn config(&self, settings: &Settings, script: &SpeechScript) -> Result<VoiceConfig> {
+    /// The voice settings for speaking `script` (flags, then `[voice]`, then defaults);
+    /// gives the script's hosts the voices chosen for them.
+    pub fn apply(&self, settings: &Settings, script: &mut SpeechScript) -> Result<VoiceConfig> {
+        let file = &settings.voice;
         let mut config = VoiceConfig {
-            bitrate_kbps: self.bitrate,
+            engine: self.engine.or(file.engine).unwrap_or_default(),
+            host_engines: [
+                self.engine_a.or(file.engine_a),
+                self.engine_b.or(file.engine_b),
+            ],
+            bitrate_kbps: self.bitrate.or(file.bitrate).unwrap_or(64),
+            openai_speech: file.openai_speech.clone(),
+            piper: settings.piper.clone(),
             ..VoiceConfig::default()
         };
-        match self.engine.as_str() {
-            "openai-speech" => {
-                config.engine = EngineKind::OpenAiSpeech;
-                let api = &mut config.openai_speech;
-                for (setting, value) in [
-                    (&mut api.base_url, &self.speech_base_url),
-                    (&mut api.model, &self.speech_model),
-                    (&mut api.api_key_env, &self.speech_api_key_env),
-                ] {
-                    if let Some(value) = value {
-                        value.clone_into(setting);
-                    }
+        let api = &mut config.openai_speech;
+        for (setting, value) in [
+            (&mut api.base_url, &self.speech_base_url),
+            (&mut api.model, &self.speech_model),
+            (&mut api.api_key_env, &self.speech_api_key_env),
+        ] {
+            if let Some(value) = value {
+                value.clone_into(setting);
+            }
+        }
+        let names = [
+            self.voice_a.clone().or_else(|| file.voice_a.clone()),
+            self.voice_b.clone().or_else(|| file.voice_b.clone()),
+        ];
+        let engines = [Speaker::A, Speaker::B].map(|s| config.engine_for(s));
+        if engines.contains(&EngineKind::Piper) {
+            // The episode's voice names are espeak-ng's (`goosepod script` writes them):
+            // Piper voices come from the flags and settings only.
+            let language: Language = script.language.parse()?;
+            let piper_names = [0, 1].map(|i| {
+                names[i]
+                    .as_deref()
+                    .filter(|_| engines[i] == EngineKind::Piper)
+            });
+            let piper_voices = piper::host_voices(&config.piper, piper_names, language);
+            let espeak_defaults = goosepod_voice::default_voices(language);
+            config.voices = Some([0, 1].map(|i| {
+                match (engines[i], &names[i]) {
+                    (EngineKind::Piper, _) => piper_voices[i].clone(),
+                    (_, Some(name)) => VoiceSpec::named(name.clone()),
+                    (_, None) => script.hosts[i]
+                        .voice
+                        .clone()
+                        .unwrap_or_else(|| espeak_defaults[i].clone()),
+                }
+            }));
+        } else {
+            for (host, name) in script.hosts.iter_mut().zip(names) {
+                if let Some(name) = name {
+                    host.voice = Some(VoiceSpec::named(name));
                 }
             }
-            "piper" => {
-                // The episode's voice names are espeak-ng's (`goosepod script` writes
-                // them): Piper voices come from the flags and settings only.
-                config.engine = EngineKind::Piper;
-                config.piper = settings.piper.clone();
-                let language: Language = script.language.parse()?;
-                config.voices = Some(piper::host_voices(
-                    &config.piper,
-                    [self.voice_a.as_deref(), self.voice_b.as_deref()],
-                    language,
-                ));
-            }
-            _ => {}
         }
         Ok(config)
-    }
-
-    /// Gives the hosts the voices named by `--voice-a`/`--voice-b`.
-    pub fn choose_voices(&self, script: &mut SpeechScript) {
-        for (host, voice) in script.hosts.iter_mut().zip([&self.voice_a, &self.voice_b]) {
-            if let Some(voice) = voice {
-                host.voice = Some(VoiceSpec::named(voice.clone()));
-            }
-        }
     }
 }
