@@ -147,8 +147,9 @@ impl Language {
     }
 }
 
-/// Whether `c` is written and spoken as one syllable-sized character.
-fn is_cjk(c: char) -> bool {
+/// Whether `c` is a CJK character (Han, kana, hangul), written and spoken as one
+/// syllable-sized character.
+pub fn is_cjk(c: char) -> bool {
     matches!(c,
         '\u{3007}'                      // 〇
         | '\u{3040}'..='\u{30FF}'       // hiragana, katakana

@@ -139,10 +139,16 @@ impl HostList {
 /// The config file used when `--config` is not given: `$XDG_CONFIG_HOME/goosepod/config.toml`
 /// (or `~/.config/goosepod/config.toml`), if it exists.
 fn default_path() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
+    Some(user_dir("XDG_CONFIG_HOME", ".config")?.join("config.toml")).filter(|path| path.is_file())
+}
+
+/// Goose Pod's directory under an XDG base directory: `$variable/goosepod`, else
+/// `~/fallback/goosepod`.
+pub fn user_dir(variable: &str, fallback: &str) -> Option<PathBuf> {
+    let base = std::env::var_os(variable)
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))?;
-    Some(base.join("goosepod").join("config.toml")).filter(|path| path.is_file())
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(fallback)))?;
+    Some(base.join("goosepod"))
 }
 
 impl Settings {

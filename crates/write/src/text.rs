@@ -3,18 +3,7 @@
 
 use goosepod_core::Language;
 
-/// Whether `c` is a CJK character (Han, kana, hangul) written as one syllable.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c,
-        '\u{3007}'
-        | '\u{3040}'..='\u{30FF}'
-        | '\u{3400}'..='\u{4DBF}'
-        | '\u{4E00}'..='\u{9FFF}'
-        | '\u{AC00}'..='\u{D7AF}'
-        | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{3134F}'
-    )
-}
+pub(crate) use goosepod_core::language::is_cjk;
 
 /// Whether `c` opens a quotation.
 pub(crate) fn is_open_quote(c: char) -> bool {

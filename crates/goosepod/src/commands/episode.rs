@@ -103,7 +103,7 @@ pub fn make(
     stages: &mut Stages,
     load: impl FnOnce() -> Result<Loaded>,
 ) -> Result<Made> {
-    output::ensure_replaceable(request.out_dir)?;
+    output::ensure_replaceable(request.out_dir, files::ALL)?;
     let loaded = stages.run("fetch", |_| load())?;
     let article = stages.run("extract", |_| load::extract(&loaded, request.input))?;
     let (mut episode, show) = stages.run("write", |_| {

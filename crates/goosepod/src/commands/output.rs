@@ -37,7 +37,6 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<()> {
 /// A new directory beside `target`, where a directory is built before it replaces
 /// `target` in one rename. It is removed again if dropped before [`install_dir`].
 pub fn staging_dir(target: &Path) -> Result<tempfile::TempDir> {
-    ensure_replaceable(target)?;
     let parent = parent_of(target);
     std::fs::create_dir_all(parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -63,7 +62,7 @@ pub fn staging_dir(target: &Path) -> Result<tempfile::TempDir> {
 /// is replaced only if it holds nothing but `replaceable` files (an earlier result of
 /// the same command), so no one's other files are ever deleted.
 pub fn install_dir(staging: tempfile::TempDir, target: &Path, replaceable: &[&str]) -> Result<()> {
-    ensure_replaceable_by(target, replaceable)?;
+    ensure_replaceable(target, replaceable)?;
     let parent = parent_of(target);
     if target.exists() {
         // Swap: the old directory moves into an empty temporary one (rename(2) replaces
@@ -89,12 +88,8 @@ pub fn install_dir(staging: tempfile::TempDir, target: &Path, replaceable: &[&st
     Ok(())
 }
 
-/// Fails early when `target` exists and is not a directory this command may replace.
-pub fn ensure_replaceable(target: &Path) -> Result<()> {
-    ensure_replaceable_by(target, goosepod_core::episode::files::ALL)
-}
-
-fn ensure_replaceable_by(target: &Path, replaceable: &[&str]) -> Result<()> {
+/// Fails when `target` exists and is not a directory holding only `replaceable` files.
+pub fn ensure_replaceable(target: &Path, replaceable: &[&str]) -> Result<()> {
     if !target.exists() {
         return Ok(());
     }

@@ -7,7 +7,7 @@ use goosepod_core::{Article, Episode, HostPair, Listener};
 use goosepod_llm::ModelWriter;
 use jiff::Timestamp;
 
-use crate::config::{Settings, WriterChoice};
+use crate::config::{Settings, WriterChoice, user_dir};
 
 /// Writer options; unset ones come from the config file (`[writer]`, `[llm]`).
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -69,8 +69,5 @@ impl WriterArgs {
 /// Where written story bodies are kept: `$XDG_CACHE_HOME/goosepod/bodies`, else
 /// `~/.cache/goosepod/bodies`.
 fn cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    Some(base.join("goosepod").join("bodies"))
+    Some(user_dir("XDG_CACHE_HOME", ".cache")?.join("bodies"))
 }
