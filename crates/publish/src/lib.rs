@@ -4,16 +4,22 @@
 //!   transcript that follows the audio, the summary, the original article (sanitised by
 //!   [`sanitize`]) and the analysis.
 //! - [`cover`]: the episode's generated cover image.
+//! - [`feed`]: a listener's private podcast feed (RSS 2.0 with the iTunes and
+//!   Podcasting 2.0 tags).
 //!
-//! Everything here is a pure function of an [`goosepod_core::Episode`]; writing the files
-//! is the caller's business.
+//! Everything here is a pure function of its input (an [`goosepod_core::Episode`], a
+//! [`feed::PodcastFeed`]); writing the files or serving them is the caller's business.
 
 pub mod cover;
+pub mod feed;
 pub mod labels;
 pub mod page;
 pub mod sanitize;
 
 pub use cover::{COVER_SIZE, TAG_COVER_SIZE, cover_png};
+pub use feed::{
+    Enclosure, FeedEpisode, FeedError, PodcastFeed, Transcript, TranscriptFormat, render_feed,
+};
 pub use page::{PageOptions, render_page};
 
 /// Why a page or cover could not be made.
