@@ -12,6 +12,7 @@ pub mod extract;
 pub mod feed;
 pub mod fetch;
 pub mod guard;
+pub mod similar;
 pub mod source;
 
 pub use extract::{ExtractError, extract};
