@@ -9,8 +9,12 @@
 
 pub mod charset;
 pub mod extract;
+pub mod feed;
 pub mod fetch;
 pub mod guard;
+pub mod similar;
 pub mod source;
+pub mod topics;
 
 pub use extract::{ExtractError, extract};
+pub use feed::{FeedError, FeedItem, ParsedFeed, parse_feed, poll_feed};
