@@ -1,55 +1,34 @@
 //! Stage-by-stage progress for long commands: bars and spinners on a terminal (indicatif),
-//! one plain line per stage otherwise, and each stage's wall time for the summary.
+//! one plain line per stage otherwise, and each stage's wall time for the summary. The
+//! pipeline reports its stages through [`Observer`], which [`Stages`] implements.
 
 use std::io::IsTerminal as _;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
+use goosepod_pipeline::{Observer, Stage};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// Runs named stages one after another and remembers how long each took.
+/// Stages run one after another, shown as they run, with how long each took.
 pub struct Stages {
     command: &'static str,
     terminal: bool,
-    timings: Vec<(&'static str, Duration)>,
+    state: Mutex<State>,
 }
 
-/// The running stage, for stages that can say how far they are.
-pub struct Stage {
+#[derive(Default)]
+struct State {
+    running: Option<Running>,
+    timings: Vec<(Stage, Duration)>,
+}
+
+/// The stage in progress.
+struct Running {
+    stage: Stage,
     bar: ProgressBar,
-    name: &'static str,
-    command: &'static str,
-    terminal: bool,
-}
-
-impl Stage {
-    /// Turns the spinner into a bar of `total` steps of `unit`.
-    pub fn set_total(&self, total: u64, unit: &str) {
-        if self.terminal {
-            self.bar.set_style(
-                ProgressStyle::with_template(&format!(
-                    "{{prefix:>8.bold}} [{{bar:32}}] {{pos}}/{{len}} {unit} {{msg}}"
-                ))
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            self.bar.set_length(total);
-        }
-    }
-
-    /// Sets how many steps are done.
-    pub fn set_done(&self, done: u64) {
-        self.bar.set_position(done);
-    }
-
-    /// What the stage is doing now.
-    pub fn say(&self, message: &str) {
-        if self.terminal {
-            self.bar.set_message(message.to_string());
-        } else {
-            eprintln!("{}: {}: {message}", self.command, self.name);
-        }
-    }
+    started: Instant,
+    total: Option<u64>,
 }
 
 impl Stages {
@@ -58,55 +37,91 @@ impl Stages {
         Stages {
             command,
             terminal: std::io::stderr().is_terminal(),
-            timings: Vec::new(),
+            state: Mutex::new(State::default()),
         }
     }
 
-    /// Runs the stage `name`; an error says which stage failed.
-    pub fn run<T>(
-        &mut self,
-        name: &'static str,
-        work: impl FnOnce(&Stage) -> Result<T>,
-    ) -> Result<T> {
+    /// Runs `stage` with `work`; an error says which stage failed.
+    pub fn run<T>(&self, stage: Stage, work: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.begin(stage);
+        match work() {
+            Ok(value) => {
+                self.end();
+                Ok(value)
+            }
+            Err(err) => {
+                self.fail();
+                Err(err.context(format!("the {stage} stage failed")))
+            }
+        }
+    }
+
+    /// Starts showing `stage`; a stage still running is finished first.
+    pub fn begin(&self, stage: Stage) {
+        let mut state = self.state();
+        self.finish(&mut state);
         let bar = if self.terminal {
             let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template("{prefix:>8.bold} {spinner} {msg}")
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
-            bar.set_prefix(name);
+            bar.set_prefix(stage.name());
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         } else {
             ProgressBar::hidden()
         };
-        let stage = Stage {
+        state.running = Some(Running {
+            stage,
             bar,
-            name,
-            command: self.command,
-            terminal: self.terminal,
+            started: Instant::now(),
+            total: None,
+        });
+    }
+
+    /// The running stage has finished successfully.
+    pub fn end(&self) {
+        let mut state = self.state();
+        self.finish(&mut state);
+    }
+
+    /// The running stage (if any) has failed.
+    pub fn fail(&self) {
+        let Some(running) = self.state().running.take() else {
+            return;
         };
-        let started = Instant::now();
-        let result = work(&stage);
-        let took = started.elapsed();
-        match &result {
-            Ok(_) => {
-                self.timings.push((name, took));
-                let done = format!("done in {}", seconds(took));
-                if self.terminal {
-                    stage.bar.set_style(
-                        ProgressStyle::with_template("{prefix:>8.bold} {msg}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                    );
-                    stage.bar.finish_with_message(done);
-                } else {
-                    eprintln!("{}: {name}: {done}", self.command);
-                }
-            }
-            Err(_) if self.terminal => stage.bar.abandon_with_message("failed"),
-            Err(_) => eprintln!("{}: {name}: failed", self.command),
+        if self.terminal {
+            running.bar.abandon_with_message("failed");
+        } else {
+            eprintln!("{}: {}: failed", self.command, running.stage);
         }
-        result.with_context(|| format!("the {name} stage failed"))
+    }
+
+    /// Records the running stage, if any, as done.
+    fn finish(&self, state: &mut State) {
+        let Some(running) = state.running.take() else {
+            return;
+        };
+        let took = running.started.elapsed();
+        state.timings.push((running.stage, took));
+        let done = format!("done in {}", seconds(took));
+        if self.terminal {
+            running.bar.set_style(
+                ProgressStyle::with_template("{prefix:>8.bold} {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            running.bar.finish_with_message(done);
+        } else {
+            eprintln!("{}: {}: {done}", self.command, running.stage);
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while the lock was held leaves nothing inconsistent worth refusing.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The command whose stages these are.
@@ -115,13 +130,73 @@ impl Stages {
     }
 
     /// Each finished stage and its wall time, in order.
-    pub fn timings(&self) -> &[(&'static str, Duration)] {
-        &self.timings
+    pub fn timings(&self) -> Vec<(Stage, Duration)> {
+        self.state().timings.clone()
     }
 
-    /// All stages' time together.
+    /// All finished stages' time together.
     pub fn total(&self) -> Duration {
-        self.timings.iter().map(|(_, took)| *took).sum()
+        self.state().timings.iter().map(|(_, took)| *took).sum()
+    }
+}
+
+impl Observer for Stages {
+    fn stage(&self, stage: Stage) {
+        let running = self.state().running.as_ref().map(|r| r.stage);
+        if running != Some(stage) {
+            self.begin(stage);
+        }
+    }
+
+    fn finished(&self, stage: Stage) {
+        let mut state = self.state();
+        if state.running.as_ref().map(|r| r.stage) == Some(stage) {
+            self.finish(&mut state);
+        }
+    }
+
+    fn progress(&self, done: u64, total: u64) {
+        let mut state = self.state();
+        let Some(running) = state.running.as_mut() else {
+            return;
+        };
+        if self.terminal && running.total != Some(total) {
+            let unit = match running.stage {
+                Stage::Speak => "lines",
+                _ => "steps",
+            };
+            running.bar.set_style(
+                ProgressStyle::with_template(&format!(
+                    "{{prefix:>8.bold}} [{{bar:32}}] {{pos}}/{{len}} {unit} {{msg}}"
+                ))
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            running.bar.set_length(total);
+            running.total = Some(total);
+        }
+        running.bar.set_position(done);
+    }
+
+    fn status(&self, message: &str) {
+        let state = self.state();
+        let Some(running) = &state.running else {
+            return;
+        };
+        if self.terminal {
+            running.bar.set_message(message.to_string());
+        } else {
+            eprintln!("{}: {}: {message}", self.command, running.stage);
+        }
+    }
+
+    fn note(&self, message: &str) {
+        let state = self.state();
+        let line = format!("{}: note: {message}", self.command);
+        match &state.running {
+            Some(running) => running.bar.suspend(|| eprintln!("{line}")),
+            None => eprintln!("{line}"),
+        }
     }
 }
 

@@ -89,8 +89,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         out_dir: &args.out_dir,
         base_url: None,
     };
-    let mut stages = Stages::new("demo");
-    let made = episode::make(&request, &mut stages, || {
+    let stages = Stages::new("demo");
+    let made = episode::make(&request, &stages, || {
         Ok(Loaded {
             bytes: sample.html.into(),
             url: None,

@@ -9,9 +9,7 @@ use anyhow::{Context, Result};
 use goosepod_core::Episode;
 use goosepod_core::episode::files;
 use goosepod_ingest::source::Loaded;
-use goosepod_publish::{COVER_SIZE, PageOptions, TAG_COVER_SIZE};
-use goosepod_voice::episode::{record_in_episode, script_from_episode};
-use goosepod_voice::{CoverArt, Progress};
+use goosepod_pipeline::{Order, Stage};
 
 use super::listener::ListenerArgs;
 use super::load::{self, Loader};
@@ -62,10 +60,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
         out_dir: &args.out_dir,
         base_url: args.base_url.as_deref(),
     };
-    let mut stages = Stages::new("episode");
-    let made = make(&request, &mut stages, || {
-        Loader::new(fetch)?.load(&args.input)
-    })?;
+    let stages = Stages::new("episode");
+    let made = make(&request, &stages, || Loader::new(fetch)?.load(&args.input))?;
     report(&made, &stages);
     Ok(ExitCode::SUCCESS)
 }
@@ -96,84 +92,47 @@ pub struct Made {
     pub episode: Episode,
 }
 
-/// Runs every stage: fetch (`load`), extract, write, speak, publish. The directory is
-/// built aside and moved into place only when everything is in it.
+/// Runs every stage: fetch (`load`) and extract here, then the pipeline's write, speak
+/// and publish. The directory is built aside and moved into place only when everything
+/// is in it.
 pub fn make(
     request: &Request<'_>,
-    stages: &mut Stages,
+    stages: &Stages,
     load: impl FnOnce() -> Result<Loaded>,
 ) -> Result<Made> {
+    // Refused before anything is fetched.
     output::ensure_replaceable(request.out_dir, files::ALL)?;
-    let loaded = stages.run("fetch", |_| load())?;
-    let article = stages.run("extract", |_| load::extract(&loaded, request.input))?;
-    let (mut episode, show) = stages.run("write", |_| {
+    let loaded = stages.run(Stage::Fetch, load)?;
+    let article = stages.run(Stage::Extract, || load::extract(&loaded, request.input))?;
+    // Who the episode is for is settled as the write stage starts: a bad listener
+    // option is that stage's failure.
+    stages.begin(Stage::Write);
+    let who = (|| -> Result<_> {
         let at = request.listener.at()?;
         let listener = request.listener.listener(&article)?;
         let hosts = request.listener.host_pair(&listener)?;
-        let episode = request
-            .writer
-            .write(request.settings, &article, &listener, &hosts, at)
-            .with_context(|| format!("cannot write a script from {}", request.input))?;
-        episode
-            .validate()
-            .context("the written episode is invalid")?;
-        Ok((episode, hosts.show.clone()))
-    })?;
-    for note in &episode.writer.notes {
-        eprintln!("{}: note: {note}", stages.command());
-    }
-    let staging = output::staging_dir(request.out_dir)?;
-    stages.run("speak", |stage| {
-        let mut script = script_from_episode(&episode, &show);
-        let mut config = request.voice.apply(request.settings, &mut script)?;
-        config.cover = Some(CoverArt::from_bytes(goosepod_publish::cover_png(
-            &episode.title,
-            TAG_COVER_SIZE,
-        )?)?);
-        stage.set_total(script.lines.len() as u64, "lines");
-        let spoken =
-            goosepod_voice::speak(
-                &script,
-                &config,
-                staging.path(),
-                &|progress| match progress {
-                    Progress::Speaking { done, .. } => stage.set_done(done as u64),
-                    Progress::Mastering => stage.say("mastering loudness"),
-                    Progress::Encoding => stage.say("encoding MP3"),
-                    Progress::Writing => stage.say("writing audio files"),
-                },
-            )?;
-        record_in_episode(&mut episode, &spoken);
-        Ok(())
-    })?;
-    stages.run("publish", |_| {
-        let dir = staging.path();
-        let page = goosepod_publish::render_page(
-            &episode,
-            &PageOptions {
-                show: &show,
-                base_url: request.base_url,
-            },
-        )?;
-        write_file(dir, files::PAGE, page.as_bytes())?;
-        let cover = goosepod_publish::cover_png(&episode.title, COVER_SIZE)?;
-        write_file(dir, files::COVER, &cover)?;
-        write_file(
-            dir,
-            files::EPISODE_JSON,
-            (episode.to_json_pretty() + "\n").as_bytes(),
-        )?;
-        output::install_dir(staging, request.out_dir, files::ALL)
-    })?;
+        Ok((at, listener, hosts))
+    })();
+    let (at, listener, hosts) = who
+        .inspect_err(|_| stages.fail())
+        .with_context(|| format!("the {} stage failed", Stage::Write))?;
+    let writer = request.writer.script_writer(request.settings);
+    let voice = request.voice.choice(request.settings);
+    let order = Order {
+        article: &article,
+        listener: &listener,
+        hosts: &hosts,
+        at,
+        writer: &writer,
+        voice: &voice,
+        base_url: request.base_url,
+        out_dir: request.out_dir,
+    };
+    let episode = goosepod_pipeline::make_episode(&order, stages).inspect_err(|_| stages.fail())?;
     Ok(Made {
         dir: request.out_dir.to_path_buf(),
         episode,
     })
-}
-
-fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The closing summary (stderr) and the files (stdout, one per line).
@@ -183,7 +142,7 @@ pub fn report(made: &Made, stages: &Stages) {
     let times: Vec<String> = stages
         .timings()
         .iter()
-        .map(|(name, took)| format!("{name} {}", progress::seconds(*took)))
+        .map(|(stage, took)| format!("{stage} {}", progress::seconds(*took)))
         .collect();
     eprintln!(
         "{}: {} of audio made in {} ({:.0}× real time): {}",

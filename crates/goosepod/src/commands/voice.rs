@@ -2,8 +2,8 @@
 //! the config file's `[voice]` section.
 
 use anyhow::{Result, anyhow};
-use goosepod_voice::engine::piper;
-use goosepod_voice::{EngineKind, Language, Speaker, SpeechScript, VoiceConfig, VoiceSpec};
+use goosepod_pipeline::VoiceChoice;
+use goosepod_voice::{EngineKind, SpeechScript, VoiceConfig};
 
 use crate::config::Settings;
 
@@ -56,64 +56,39 @@ fn engine(name: &str) -> Result<EngineKind> {
 }
 
 impl VoiceArgs {
-    /// The voice settings for speaking `script` (flags, then `[voice]`, then defaults);
-    /// gives the script's hosts the voices chosen for them.
-    pub fn apply(&self, settings: &Settings, script: &mut SpeechScript) -> Result<VoiceConfig> {
+    /// The voice choices of these flags, then `[voice]` and `[piper]`, then the
+    /// defaults.
+    pub fn choice(&self, settings: &Settings) -> VoiceChoice {
         let file = &settings.voice;
-        let mut config = VoiceConfig {
-            engine: self.engine.or(file.engine).unwrap_or_default(),
-            host_engines: [
-                self.engine_a.or(file.engine_a),
-                self.engine_b.or(file.engine_b),
-            ],
-            bitrate_kbps: self.bitrate.or(file.bitrate).unwrap_or(64),
-            openai_speech: file.openai_speech.clone(),
-            piper: settings.piper.clone(),
-            ..VoiceConfig::default()
-        };
-        let api = &mut config.openai_speech;
+        let defaults = VoiceChoice::default();
+        let mut openai_speech = file.openai_speech.clone();
         for (setting, value) in [
-            (&mut api.base_url, &self.speech_base_url),
-            (&mut api.model, &self.speech_model),
-            (&mut api.api_key_env, &self.speech_api_key_env),
+            (&mut openai_speech.base_url, &self.speech_base_url),
+            (&mut openai_speech.model, &self.speech_model),
+            (&mut openai_speech.api_key_env, &self.speech_api_key_env),
         ] {
             if let Some(value) = value {
                 value.clone_into(setting);
             }
         }
-        let names = [
-            self.voice_a.clone().or_else(|| file.voice_a.clone()),
-            self.voice_b.clone().or_else(|| file.voice_b.clone()),
-        ];
-        let engines = [Speaker::A, Speaker::B].map(|s| config.engine_for(s));
-        if engines.contains(&EngineKind::Piper) {
-            // The episode's voice names are espeak-ng's (`goosepod script` writes them):
-            // Piper voices come from the flags and settings only.
-            let language: Language = script.language.parse()?;
-            let piper_names = [0, 1].map(|i| {
-                names[i]
-                    .as_deref()
-                    .filter(|_| engines[i] == EngineKind::Piper)
-            });
-            let piper_voices = piper::host_voices(&config.piper, piper_names, language);
-            let espeak_defaults = goosepod_voice::default_voices(language);
-            config.voices = Some([0, 1].map(|i| {
-                match (engines[i], &names[i]) {
-                    (EngineKind::Piper, _) => piper_voices[i].clone(),
-                    (_, Some(name)) => VoiceSpec::named(name.clone()),
-                    (_, None) => script.hosts[i]
-                        .voice
-                        .clone()
-                        .unwrap_or_else(|| espeak_defaults[i].clone()),
-                }
-            }));
-        } else {
-            for (host, name) in script.hosts.iter_mut().zip(names) {
-                if let Some(name) = name {
-                    host.voice = Some(VoiceSpec::named(name));
-                }
-            }
+        VoiceChoice {
+            engine: self.engine.or(file.engine).unwrap_or(defaults.engine),
+            engine_a: self.engine_a.or(file.engine_a),
+            engine_b: self.engine_b.or(file.engine_b),
+            voice_a: self.voice_a.clone().or_else(|| file.voice_a.clone()),
+            voice_b: self.voice_b.clone().or_else(|| file.voice_b.clone()),
+            bitrate_kbps: self
+                .bitrate
+                .or(file.bitrate)
+                .unwrap_or(defaults.bitrate_kbps),
+            openai_speech,
+            piper: settings.piper.clone(),
         }
-        Ok(config)
+    }
+
+    /// The voice settings for speaking `script` (flags, then `[voice]`, then defaults);
+    /// gives the script's hosts the voices chosen for them.
+    pub fn apply(&self, settings: &Settings, script: &mut SpeechScript) -> Result<VoiceConfig> {
+        Ok(self.choice(settings).config_for(script)?)
     }
 }

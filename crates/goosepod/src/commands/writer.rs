@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use goosepod_core::{Article, Episode, HostPair, Listener};
-use goosepod_llm::ModelWriter;
+use goosepod_pipeline::ScriptWriter;
 use jiff::Timestamp;
 
 use crate::config::{Settings, WriterChoice, user_dir};
@@ -30,6 +30,29 @@ pub struct WriterArgs {
 }
 
 impl WriterArgs {
+    /// The writer these flags and `settings` choose: the model writer with the flags'
+    /// overrides of `[llm]`, keeping written bodies in the cache directory when `[writer]
+    /// cache` is on; or the offline writer.
+    pub fn script_writer(&self, settings: &Settings) -> ScriptWriter {
+        match self.writer.unwrap_or(settings.writer.kind) {
+            WriterChoice::Offline => ScriptWriter::Offline,
+            WriterChoice::Llm => {
+                let mut llm = settings.llm.clone();
+                for (setting, value) in [
+                    (&mut llm.base_url, &self.llm_base_url),
+                    (&mut llm.model, &self.llm_model),
+                    (&mut llm.api_key_env, &self.llm_api_key_env),
+                ] {
+                    if let Some(value) = value {
+                        value.clone_into(setting);
+                    }
+                }
+                let cache_dir = settings.writer.cache.then(cache_dir).flatten();
+                ScriptWriter::Model { llm, cache_dir }
+            }
+        }
+    }
+
     /// Writes `article` for `listener` with the chosen writer. The model writer falls
     /// back to the offline writer by itself, saying why in `writer.notes`.
     pub fn write(
@@ -40,29 +63,9 @@ impl WriterArgs {
         hosts: &HostPair,
         at: Timestamp,
     ) -> Result<Episode> {
-        let kind = self.writer.unwrap_or(settings.writer.kind);
-        Ok(match kind {
-            WriterChoice::Offline => goosepod_write::write(article, listener, hosts, at)?,
-            WriterChoice::Llm => {
-                let mut config = settings.llm.clone();
-                for (setting, value) in [
-                    (&mut config.base_url, &self.llm_base_url),
-                    (&mut config.model, &self.llm_model),
-                    (&mut config.api_key_env, &self.llm_api_key_env),
-                ] {
-                    if let Some(value) = value {
-                        value.clone_into(setting);
-                    }
-                }
-                let mut writer = ModelWriter::new(&config).context("cannot use the model")?;
-                if settings.writer.cache
-                    && let Some(dir) = cache_dir()
-                {
-                    writer = writer.with_cache(dir);
-                }
-                writer.write(article, listener, hosts, at)?
-            }
-        })
+        Ok(self
+            .script_writer(settings)
+            .write(article, listener, hosts, at)?)
     }
 }
 
