@@ -15,7 +15,13 @@ use goosepod_voice::{EngineKind, OpenAiSpeechConfig, PiperConfig};
 use serde::Deserialize;
 
 /// The config file's sections; environment variables map onto them by prefix.
-const SECTIONS: &[&str] = &["fetch", "writer", "llm", "voice", "piper"];
+const SECTIONS: &[&str] = &["fetch", "writer", "llm", "voice", "piper", "service"];
+
+/// Environment variables named without their section.
+const SHORT_NAMES: &[(&str, &str)] = &[
+    ("public_url", "service.public_url"),
+    ("data_dir", "service.data_dir"),
+];
 
 /// Everything the config file and environment can set.
 #[derive(Debug, Default, Deserialize)]
@@ -32,6 +38,23 @@ pub struct Settings {
     /// `[piper]`: where Piper voices and the ONNX Runtime library are (`voice_dir`,
     /// `voice`, `runtime_library`).
     pub piper: PiperConfig,
+    /// `[service]`: `goosepod serve` and the other service commands.
+    pub service: ServiceSettings,
+}
+
+/// The `[service]` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServiceSettings {
+    /// Where the database and media live (`GOOSEPOD_DATA_DIR`).
+    pub data_dir: Option<PathBuf>,
+    /// Address to listen on.
+    pub bind: Option<std::net::SocketAddr>,
+    /// The absolute URL listeners reach the service at (`GOOSEPOD_PUBLIC_URL`); default
+    /// `http://` and the bind address.
+    pub public_url: Option<String>,
+    /// Episode jobs run at once.
+    pub workers: Option<usize>,
 }
 
 /// The `[voice]` section; `goosepod speak`/`episode` flags override it.
@@ -169,6 +192,9 @@ impl Settings {
         }
         figment = figment.merge(Env::prefixed("GOOSEPOD_").filter_map(|key| {
             let key = key.as_str().to_ascii_lowercase();
+            if let Some((_, path)) = SHORT_NAMES.iter().find(|(name, _)| *name == key) {
+                return Some((*path).into());
+            }
             SECTIONS.iter().find_map(|section| {
                 let rest = key.strip_prefix(section)?.strip_prefix('_')?;
                 Some(format!("{section}.{rest}").into())

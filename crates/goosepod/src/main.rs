@@ -35,6 +35,15 @@ enum Command {
     Episode(commands::episode::Args),
     /// Make a demo episode from a built-in sample article; --serve shows it on localhost.
     Demo(commands::demo::Args),
+    /// Run the service: web pages, private podcast feeds, the API, polling, the daily
+    /// schedule and episode workers.
+    Serve(commands::service::ServeArgs),
+    /// Administer listeners (`user add EMAIL`).
+    User(commands::service::UserArgs),
+    /// Administer sources (`source add --user EMAIL URL`).
+    Source(commands::service::SourceArgs),
+    /// Poll sources, queue due deliveries and run every due job, then exit.
+    RunOnce(commands::service::RunOnceArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +62,10 @@ fn main() -> ExitCode {
             Command::Speak(args) => commands::speak::run(args, &settings),
             Command::Episode(args) => commands::episode::run(args, &settings),
             Command::Demo(args) => commands::demo::run(args),
+            Command::Serve(args) => commands::service::serve(args, &settings),
+            Command::User(args) => commands::service::user(args, &settings),
+            Command::Source(args) => commands::service::source(args, &settings),
+            Command::RunOnce(args) => commands::service::run_once(args, &settings),
         });
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@ pub mod listener;
 pub mod load;
 pub mod output;
 pub mod script;
+pub mod service;
 pub mod speak;
 pub mod voice;
 pub mod writer;

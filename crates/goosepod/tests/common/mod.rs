@@ -15,6 +15,11 @@ pub fn goosepod(args: &[&str]) -> Output {
 
 /// [`goosepod`] with extra environment variables.
 pub fn goosepod_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args, env).output().expect("goosepod runs")
+}
+
+/// The `goosepod` command [`goosepod_with`] runs, to be started by the caller.
+pub fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_goosepod"));
     command
         .args(args)
@@ -24,12 +29,14 @@ pub fn goosepod_with(args: &[&str], env: &[(&str, &str)]) -> Output {
         .env_remove("GOOSEPOD_PIPER_VOICE")
         .env_remove("GOOSEPOD_PIPER_VOICE_DIR")
         .env_remove("GOOSEPOD_PIPER_RUNTIME_LIBRARY")
+        .env_remove("GOOSEPOD_DATA_DIR")
+        .env_remove("GOOSEPOD_PUBLIC_URL")
         .env("XDG_CONFIG_HOME", env!("CARGO_TARGET_TMPDIR"))
         .env("XDG_CACHE_HOME", env!("CARGO_TARGET_TMPDIR"));
     for (key, value) in env {
         command.env(key, value);
     }
-    command.output().expect("goosepod runs")
+    command
 }
 
 /// The path of a bundled sample article.

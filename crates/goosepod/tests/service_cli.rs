@@ -1,0 +1,220 @@
+//! The service commands on one data directory: `user add`, `source add`, `run-once`, and a
+//! worker killed in the middle of a job.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::time::{Duration, Instant};
+
+use common::*;
+use goosepod_store::{JobState, SqliteStore, Store};
+
+/// Serves one page to every request, on a thread, until the test ends.
+fn serve_page(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{address}/news/harbour")
+}
+
+fn json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", stderr(output));
+    serde_json::from_str(&stdout(output)).unwrap()
+}
+
+#[test]
+fn user_add_prints_the_private_feed_and_an_api_token_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let env = [("GOOSEPOD_PUBLIC_URL", "https://pod.example.com/")];
+    let user = json(&goosepod_with(
+        &[
+            "user",
+            "add",
+            "Norris@Example.com",
+            "--name",
+            "Norris",
+            "--lang",
+            "zh",
+            "--tz",
+            "Asia/Shanghai",
+            "--topics",
+            "OpenAI,芯片",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    let feed = user["feed_url"].as_str().unwrap();
+    assert!(feed.starts_with("https://pod.example.com/f/"), "{feed}");
+    let token = feed
+        .trim_start_matches("https://pod.example.com/f/")
+        .trim_end_matches("/feed.xml");
+    assert_eq!(token.len(), 64, "a 256-bit token: {feed}");
+    assert_eq!(user["api_token"].as_str().unwrap().len(), 64);
+    assert_eq!(user["email"], "norris@example.com");
+    assert_eq!(user["settings"]["language"], "zh-CN");
+    assert_eq!(
+        user["settings"]["topics"],
+        serde_json::json!(["OpenAI", "芯片"])
+    );
+    assert!(user["password"].as_str().unwrap().len() >= 16);
+
+    let again = goosepod_with(
+        &["user", "add", "norris@example.com", "--data-dir", dir],
+        &env,
+    );
+    assert!(!again.status.success());
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let bad = goosepod_with(
+        &[
+            "user",
+            "add",
+            "x@example.com",
+            "--tz",
+            "Mars/Base",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    );
+    assert!(stderr(&bad).contains("time zone"), "{}", stderr(&bad));
+}
+
+#[test]
+fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let article = serve_page(std::fs::read(sample("en-harbor-battery.html")).unwrap());
+    let env = [("GOOSEPOD_FETCH_ALLOW", "127.0.0.1")];
+    json(&goosepod_with(
+        &["user", "add", "a@example.com", "--data-dir", dir],
+        &env,
+    ));
+    let source = json(&goosepod_with(
+        &[
+            "source",
+            "add",
+            "--user",
+            "a@example.com",
+            &article,
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    assert_eq!(source["kind"], "article");
+
+    // The first worker is killed while the job runs.
+    let mut worker = command(
+        &[
+            "run-once",
+            "--at",
+            "2026-12-06T08:00:00Z",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = runtime
+        .block_on(SqliteStore::open(&data.path().join("goosepod.db")))
+        .unwrap();
+    let started = Instant::now();
+    let job = loop {
+        let jobs = runtime.block_on(store.jobs(1, 10)).unwrap();
+        if let Some(job) = jobs.iter().find(|job| {
+            job.state == JobState::Running
+                && job
+                    .stage
+                    .as_deref()
+                    .is_some_and(|s| s == "write" || s == "speak")
+        }) {
+            break job.clone();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the job never started: {jobs:?}"
+        );
+        assert!(
+            worker.try_wait().unwrap().is_none(),
+            "the worker ended before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    worker.kill().unwrap();
+    worker.wait().unwrap();
+    assert!(
+        runtime.block_on(store.episodes(1, 10)).unwrap().is_empty(),
+        "nothing is published"
+    );
+
+    // While its lease lasts, nobody else takes the job; after, it runs again, once.
+    let during = json(&goosepod_with(
+        &[
+            "run-once",
+            "--at",
+            "2026-12-06T08:00:30Z",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    assert_eq!(during["jobs"], serde_json::json!([]));
+    let after = json(&goosepod_with(
+        &[
+            "run-once",
+            "--at",
+            "2026-12-06T08:05:00Z",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    assert_eq!(after["jobs"][0]["state"], "done", "{after}");
+    let episodes = runtime.block_on(store.episodes(1, 10)).unwrap();
+    assert_eq!(episodes.len(), 1);
+    let rerun = runtime.block_on(store.job(1, job.id)).unwrap().unwrap();
+    assert_eq!((rerun.state, rerun.attempts), (JobState::Done, 2));
+    let media = data.path().join("media").join(&episodes[0].media_key);
+    assert!(media.join("episode.mp3").is_file() && media.join("index.html").is_file());
+    let again = json(&goosepod_with(
+        &[
+            "run-once",
+            "--at",
+            "2026-12-07T08:05:00Z",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    assert_eq!(
+        again["jobs"],
+        serde_json::json!([]),
+        "an article source is told once"
+    );
+}

@@ -1,0 +1,68 @@
+//! HTTP routes, one module per resource, and the headers every answer carries.
+
+pub mod api;
+pub mod feed;
+pub mod media;
+pub mod pages;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::service::Service;
+
+/// The policy of the service's own pages: nothing inline, nothing from elsewhere.
+const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' data:; media-src 'self'; \
+     script-src 'self'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// Every route of the service.
+pub fn router(service: Arc<Service>) -> Router {
+    let pages = pages::router()
+        .route("/assets/app.css", get(css))
+        .route("/assets/app.js", get(js))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_POLICY),
+        ));
+    Router::new()
+        .merge(pages)
+        .merge(media::router())
+        .merge(feed::router())
+        .merge(api::router())
+        .route("/healthz", get(|| async { "ok" }))
+        // Feed tokens are in URLs: never send them on to other sites.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(service)
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../assets/app.css"),
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../assets/app.js"),
+    )
+}

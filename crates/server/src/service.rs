@@ -1,0 +1,167 @@
+//! The service's shared state: configuration, store, fetcher and clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use goosepod_ingest::fetch::{FetchConfig, FetchError, Fetcher};
+use goosepod_store::{SqliteStore, Store, StoreError};
+use jiff::Timestamp;
+use url::Url;
+
+use crate::auth::RateLimiter;
+use crate::make::Recipe;
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Where the database and media live.
+    pub data_dir: PathBuf,
+    /// The absolute URL the service is reached at (links in feeds and pages).
+    pub public_url: Url,
+    /// How pages and feeds are fetched (limits, allow-list).
+    pub fetch: FetchConfig,
+    /// How episodes are written and spoken.
+    pub recipe: Recipe,
+    /// Episode jobs run at once.
+    pub workers: usize,
+    /// How long a job's lease lasts without a heartbeat.
+    pub lease: Duration,
+    /// Runs a job may take before it fails for good.
+    pub max_attempts: i64,
+    /// How often a healthy feed is polled.
+    pub poll_interval: Duration,
+}
+
+impl ServiceConfig {
+    /// Defaults for a data directory and a public URL.
+    pub fn new(data_dir: PathBuf, public_url: Url) -> ServiceConfig {
+        ServiceConfig {
+            data_dir,
+            public_url,
+            fetch: FetchConfig::default(),
+            recipe: Recipe::default(),
+            workers: 1,
+            lease: Duration::from_secs(60),
+            max_attempts: 3,
+            poll_interval: Duration::from_secs(30 * 60),
+        }
+    }
+
+    /// The SQLite database file.
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join("goosepod.db")
+    }
+
+    /// Where episode files live.
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+
+    /// Whether cookies must be `Secure` (the service is reached over TLS).
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// An absolute URL for a path on this service.
+    pub fn url(&self, path: &str) -> String {
+        let base = self.public_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}
+
+/// Why the service cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The data directory cannot be made.
+    #[error("cannot create the data directory {path}: {source}")]
+    DataDir {
+        /// Its path.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database cannot be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The HTTP client cannot be built.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// What the clock reads: the real time, or a fixed instant (`run-once --at`).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// Always this instant.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// Now, to the second.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Clock::System => {
+                Timestamp::from_second(Timestamp::now().as_second()).expect("now is in range")
+            }
+            Clock::Fixed(at) => at,
+        }
+    }
+}
+
+/// Everything a request handler, poller or worker needs.
+pub struct Service {
+    /// Configuration.
+    pub config: ServiceConfig,
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The guarded fetcher for feeds and pages.
+    pub fetcher: Fetcher,
+    /// The clock.
+    pub clock: Clock,
+    /// Sign-in attempts, for rate limiting.
+    pub sign_in_limiter: RateLimiter,
+}
+
+impl Service {
+    /// Opens the data directory (creating it and migrating the database as needed).
+    /// Must be called inside a Tokio runtime.
+    pub async fn open(config: ServiceConfig, clock: Clock) -> Result<Arc<Service>, StartError> {
+        for dir in [config.data_dir.clone(), config.media_dir()] {
+            make_dir(&dir)?;
+        }
+        let store = SqliteStore::open(&config.database_path()).await?;
+        let fetcher = Fetcher::new(config.fetch.clone())?;
+        Ok(Arc::new(Service {
+            config,
+            store: Arc::new(store),
+            fetcher,
+            clock,
+            sign_in_limiter: RateLimiter::sign_in(),
+        }))
+    }
+
+    /// Now, by the service's clock.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The private feed URL for a feed token.
+    pub fn feed_url(&self, feed_token: &str) -> String {
+        self.config.url(&format!("/f/{feed_token}/feed.xml"))
+    }
+
+    /// The directory of an episode's files.
+    pub fn episode_dir(&self, media_key: &str) -> PathBuf {
+        self.config.media_dir().join(media_key)
+    }
+}
+
+fn make_dir(dir: &Path) -> Result<(), StartError> {
+    std::fs::create_dir_all(dir).map_err(|source| StartError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    })
+}
