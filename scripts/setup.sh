@@ -15,6 +15,7 @@ packages=(
   gcc             # C compiler for LAME and other bundled C code
   chromium        # the episode page's tests run in a real (headless) browser
   chromium-driver # chromedriver, which the browser tests drive it through
+  postgresql      # the store's PostgreSQL backend is tested against a real server (scripts/start-postgres.sh)
 )
 
 missing=()

@@ -5,12 +5,15 @@
 //! nothing in it decides policy (ranking, retries, schedules): callers pass the times and
 //! limits in.
 
+mod postgres;
 pub mod records;
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
 use jiff::Timestamp;
 
+pub use postgres::{PostgresStore, redact_url};
 pub use records::*;
 pub use sqlite::SqliteStore;
 
@@ -23,10 +26,10 @@ pub enum StoreError {
         /// What was duplicated.
         what: &'static str,
     },
-    /// The database could not be opened or migrated.
+    /// The database could not be opened or connected to.
     #[error("cannot open the database at {path}: {source}")]
     Open {
-        /// Its path.
+        /// Its path, or its URL with the password redacted.
         path: String,
         /// Why.
         #[source]

@@ -7,12 +7,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use jiff::Timestamp;
 use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{Row, Sqlite, Transaction};
 
 use crate::records::*;
+use crate::rows::*;
 use crate::{Result, Session, Store, StoreError};
 
 /// How long a writer waits for another's lock before giving up.
@@ -67,158 +67,6 @@ impl SqliteStore {
         // upgrade from a read lock.
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
-}
-
-fn seconds(at: Timestamp) -> i64 {
-    at.as_second()
-}
-
-fn timestamp(what: &'static str, seconds: i64) -> Result<Timestamp> {
-    Timestamp::from_second(seconds).map_err(|err| StoreError::Corrupt {
-        what,
-        reason: err.to_string(),
-    })
-}
-
-fn optional_timestamp(what: &'static str, seconds: Option<i64>) -> Result<Option<Timestamp>> {
-    seconds.map(|s| timestamp(what, s)).transpose()
-}
-
-fn conflict(err: sqlx::Error, what: &'static str) -> StoreError {
-    match &err {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict { what },
-        _ => StoreError::Database(err),
-    }
-}
-
-fn json_list(what: &'static str, text: &str) -> Result<Vec<String>> {
-    serde_json::from_str(text).map_err(|err| StoreError::Corrupt {
-        what,
-        reason: err.to_string(),
-    })
-}
-
-fn to_json_list(list: &[String]) -> String {
-    serde_json::to_string(list).expect("a list of strings serialises")
-}
-
-const USER_COLUMNS: &str = "id, email, name, language, timezone, topics, host_pair, minutes, \
-     delivery_time, stories_per_day, feed_token, created_at";
-
-fn user(row: &SqliteRow) -> Result<User> {
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        settings: UserSettings {
-            name: row.try_get("name")?,
-            language: row.try_get("language")?,
-            timezone: row.try_get("timezone")?,
-            topics: json_list("user topics", row.try_get("topics")?)?,
-            host_pair: row.try_get("host_pair")?,
-            minutes: row.try_get("minutes")?,
-            delivery_time: row.try_get("delivery_time")?,
-            stories_per_day: row.try_get("stories_per_day")?,
-        },
-        feed_token: row.try_get("feed_token")?,
-        created_at: timestamp("user created_at", row.try_get("created_at")?)?,
-    })
-}
-
-const SOURCE_COLUMNS: &str = "id, user_id, url, kind, title, etag, last_modified, interval_s, \
-     next_poll_at, failures, last_error, last_polled_at, created_at";
-
-fn source(row: &SqliteRow) -> Result<Source> {
-    let kind: String = row.try_get("kind")?;
-    Ok(Source {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        url: row.try_get("url")?,
-        kind: match kind.as_str() {
-            "feed" => SourceKind::Feed,
-            "article" => SourceKind::Article,
-            other => {
-                return Err(StoreError::Corrupt {
-                    what: "source kind",
-                    reason: format!("unknown kind {other:?}"),
-                });
-            }
-        },
-        title: row.try_get("title")?,
-        etag: row.try_get("etag")?,
-        last_modified: row.try_get("last_modified")?,
-        interval_s: row.try_get("interval_s")?,
-        next_poll_at: timestamp("source next_poll_at", row.try_get("next_poll_at")?)?,
-        failures: row.try_get("failures")?,
-        last_error: row.try_get("last_error")?,
-        last_polled_at: optional_timestamp(
-            "source last_polled_at",
-            row.try_get("last_polled_at")?,
-        )?,
-        created_at: timestamp("source created_at", row.try_get("created_at")?)?,
-    })
-}
-
-const STORY_COLUMNS: &str =
-    "id, url, title, language, published_at, fingerprint, article, fetched_at";
-
-fn story(row: &SqliteRow) -> Result<Story> {
-    let fingerprint: i64 = row.try_get("fingerprint")?;
-    Ok(Story {
-        id: row.try_get("id")?,
-        url: row.try_get("url")?,
-        title: row.try_get("title")?,
-        language: row.try_get("language")?,
-        published_at: optional_timestamp("story published_at", row.try_get("published_at")?)?,
-        fingerprint: fingerprint as u64,
-        article: row.try_get("article")?,
-        fetched_at: timestamp("story fetched_at", row.try_get("fetched_at")?)?,
-    })
-}
-
-const EPISODE_COLUMNS: &str = "id, user_id, public_id, story_id, title, summary, language, \
-     published_at, duration_s, audio_bytes, media_key";
-
-fn episode(row: &SqliteRow) -> Result<EpisodeRow> {
-    Ok(EpisodeRow {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        public_id: row.try_get("public_id")?,
-        story_id: row.try_get("story_id")?,
-        title: row.try_get("title")?,
-        summary: row.try_get("summary")?,
-        language: row.try_get("language")?,
-        published_at: timestamp("episode published_at", row.try_get("published_at")?)?,
-        duration_s: row.try_get("duration_s")?,
-        audio_bytes: row.try_get("audio_bytes")?,
-        media_key: row.try_get("media_key")?,
-    })
-}
-
-const JOB_COLUMNS: &str = "id, user_id, story_id, url, state, attempts, max_attempts, run_after, \
-     lease_owner, lease_until, stage, error, episode_id, created_at, updated_at";
-
-fn job(row: &SqliteRow) -> Result<Job> {
-    let state: String = row.try_get("state")?;
-    Ok(Job {
-        id: row.try_get("id")?,
-        user_id: row.try_get("user_id")?,
-        story_id: row.try_get("story_id")?,
-        url: row.try_get("url")?,
-        state: JobState::parse(&state).ok_or_else(|| StoreError::Corrupt {
-            what: "job state",
-            reason: format!("unknown state {state:?}"),
-        })?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        run_after: timestamp("job run_after", row.try_get("run_after")?)?,
-        lease_owner: row.try_get("lease_owner")?,
-        lease_until: optional_timestamp("job lease_until", row.try_get("lease_until")?)?,
-        stage: row.try_get("stage")?,
-        error: row.try_get("error")?,
-        episode_id: row.try_get("episode_id")?,
-        created_at: timestamp("job created_at", row.try_get("created_at")?)?,
-        updated_at: timestamp("job updated_at", row.try_get("updated_at")?)?,
-    })
 }
 
 #[async_trait]
@@ -618,16 +466,7 @@ impl Store for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Candidate {
-                    story: story(row)?,
-                    score: row.try_get("score")?,
-                    topics: json_list("candidate topics", row.try_get("topics")?)?,
-                    found_at: timestamp("candidate found_at", row.try_get("found_at")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(candidate).collect()
     }
 
     async fn mark_delivered(&self, user_id: i64, story_id: i64, now: Timestamp) -> Result<()> {
@@ -874,13 +713,4 @@ impl Store for SqliteStore {
         .await?;
         row.as_ref().map(episode).transpose()
     }
-}
-
-/// `a, b` → `t.a, t.b`.
-fn prefixed(table: &str, columns: &str) -> String {
-    columns
-        .split(',')
-        .map(|column| format!("{table}.{}", column.trim()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

@@ -1,7 +1,52 @@
-//! The SQLite backend against a real database file.
+//! Every store test, against SQLite (always) and PostgreSQL (see `support`): the backends
+//! must behave the same.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use goosepod_store::*;
 use jiff::{SignedDuration, Timestamp};
+use sqlx::{Connection, PgConnection};
+use support::TestDb;
+
+/// Runs each named test (an `async fn(TestDb)`) once per backend: `sqlite::name` and
+/// `postgres::name`.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    super::$name(super::TestDb::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    if let Some(db) = super::TestDb::postgres().await {
+                        super::$name(db).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+on_every_backend!(
+    users_round_trip_and_emails_are_unique,
+    sessions_expire_and_api_tokens_find_their_user,
+    sources_are_per_user_and_polls_are_recorded,
+    candidates_rank_by_score_and_are_delivered_once,
+    stories_keep_every_field_and_full_64_bit_fingerprints,
+    concurrent_inserts_of_one_story_agree_on_its_id,
+    a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires,
+    failed_jobs_retry_then_fail_and_released_jobs_return_to_the_queue,
+    many_stores_on_one_database_never_claim_the_same_job,
+);
 
 fn at(seconds: i64) -> Timestamp {
     Timestamp::from_second(1_790_000_000 + seconds).unwrap()
@@ -28,14 +73,6 @@ fn new_user(email: &str) -> NewUser {
         feed_token: format!("feed-{email}"),
         feed_token_hash: format!("hash-{email}"),
     }
-}
-
-async fn open() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("goosepod.db"))
-        .await
-        .unwrap();
-    (dir, store)
 }
 
 fn story(url: &str, fingerprint: u64) -> NewStory {
@@ -76,9 +113,8 @@ fn job_for(user_id: i64, key: Option<&str>) -> NewJob {
     }
 }
 
-#[tokio::test]
-async fn users_round_trip_and_emails_are_unique() {
-    let (_dir, store) = open().await;
+async fn users_round_trip_and_emails_are_unique(db: TestDb) {
+    let store = db.open().await;
     let user = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -134,9 +170,8 @@ async fn users_round_trip_and_emails_are_unique() {
     );
 }
 
-#[tokio::test]
-async fn sessions_expire_and_api_tokens_find_their_user() {
-    let (_dir, store) = open().await;
+async fn sessions_expire_and_api_tokens_find_their_user(db: TestDb) {
+    let store = db.open().await;
     let user = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -160,9 +195,8 @@ async fn sessions_expire_and_api_tokens_find_their_user() {
     assert!(store.user_by_api_token("t2").await.unwrap().is_none());
 }
 
-#[tokio::test]
-async fn sources_are_per_user_and_polls_are_recorded() {
-    let (_dir, store) = open().await;
+async fn sources_are_per_user_and_polls_are_recorded(db: TestDb) {
+    let store = db.open().await;
     let a = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -228,9 +262,8 @@ async fn sources_are_per_user_and_polls_are_recorded() {
     assert!(store.delete_source(a.id, source.id).await.unwrap());
 }
 
-#[tokio::test]
-async fn candidates_rank_by_score_and_are_delivered_once() {
-    let (_dir, store) = open().await;
+async fn candidates_rank_by_score_and_are_delivered_once(db: TestDb) {
+    let store = db.open().await;
     let user = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -288,9 +321,8 @@ async fn candidates_rank_by_score_and_are_delivered_once() {
     assert_eq!(store.fingerprints_since(at(0)).await.unwrap().len(), 2);
 }
 
-#[tokio::test]
-async fn a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires() {
-    let (_dir, store) = open().await;
+async fn a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires(db: TestDb) {
+    let store = db.open().await;
     let user = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -376,9 +408,8 @@ async fn a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires() {
     assert_eq!(store.episode(user.id, "e1").await.unwrap(), Some(published));
 }
 
-#[tokio::test]
-async fn failed_jobs_retry_then_fail_and_released_jobs_return_to_the_queue() {
-    let (_dir, store) = open().await;
+async fn failed_jobs_retry_then_fail_and_released_jobs_return_to_the_queue(db: TestDb) {
+    let store = db.open().await;
     let user = store
         .create_user(new_user("a@example.com"), at(0))
         .await
@@ -451,37 +482,174 @@ async fn failed_jobs_retry_then_fail_and_released_jobs_return_to_the_queue() {
     assert!(store.jobs(other.id, 10).await.unwrap().is_empty());
 }
 
-#[tokio::test]
-async fn two_stores_on_one_file_never_claim_the_same_job() {
-    let (dir, first) = open().await;
-    let second = SqliteStore::open(&dir.path().join("goosepod.db"))
+async fn stories_keep_every_field_and_full_64_bit_fingerprints(db: TestDb) {
+    let store = db.open().await;
+    let mut new = story("https://e.com/high-bit", u64::MAX - 1);
+    new.language = None;
+    new.published_at = None;
+    new.article = "{\"text\":\"电池 — «quoted»\"}".into();
+    let id = store.insert_story(new.clone()).await.unwrap();
+    let kept = store.story(id).await.unwrap().unwrap();
+    assert_eq!(
+        kept,
+        Story {
+            id,
+            url: new.url.clone(),
+            title: new.title.clone(),
+            language: None,
+            published_at: None,
+            fingerprint: u64::MAX - 1,
+            article: new.article.clone(),
+            fetched_at: at(0),
+        }
+    );
+    assert_eq!(store.story_by_url(&new.url).await.unwrap(), Some(kept));
+    let low = store
+        .insert_story(story("https://e.com/low-bit", 7))
         .await
         .unwrap();
+    let mut fingerprints = store.fingerprints_since(at(0)).await.unwrap();
+    fingerprints.sort_unstable();
+    assert_eq!(fingerprints, [(id, u64::MAX - 1), (low, 7)]);
+    assert!(store.fingerprints_since(at(1)).await.unwrap().is_empty());
+}
+
+async fn concurrent_inserts_of_one_story_agree_on_its_id(db: TestDb) {
+    let mut stores = Vec::new();
+    for _ in 0..4 {
+        stores.push(db.open().await);
+    }
+    let inserts = stores.iter().cycle().take(16).map(|store| {
+        let store = Arc::clone(store);
+        tokio::spawn(async move {
+            store
+                .insert_story(story("https://e.com/everyone", 1))
+                .await
+                .unwrap()
+        })
+    });
+    let mut ids = Vec::new();
+    for insert in inserts.collect::<Vec<_>>() {
+        ids.push(insert.await.unwrap());
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "{ids:?}");
+    assert_eq!(stores[0].fingerprints_since(at(0)).await.unwrap().len(), 1);
+}
+
+/// 4 stores (processes), each with 4 claimers, take 200 jobs: every job exactly once.
+async fn many_stores_on_one_database_never_claim_the_same_job(db: TestDb) {
+    const JOBS: usize = 200;
+    let first = db.open().await;
     let user = first
         .create_user(new_user("a@example.com"), at(0))
         .await
         .unwrap();
-    for _ in 0..40 {
+    for _ in 0..JOBS {
         first.enqueue(job_for(user.id, None), at(0)).await.unwrap();
     }
-    let claim_all = |store: SqliteStore, worker: &'static str| async move {
-        let mut ids = Vec::new();
-        while let Some(job) = store
-            .claim_job(worker, None, at(1), at(1) + SignedDuration::from_secs(60))
+    let mut claimers = Vec::new();
+    for pool in 0..4 {
+        let store = db.open().await;
+        for claimer in 0..4 {
+            let store = Arc::clone(&store);
+            let worker = format!("w{pool}.{claimer}");
+            claimers.push(tokio::spawn(async move {
+                let mut ids = Vec::new();
+                while let Some(job) = store
+                    .claim_job(&worker, None, at(1), at(1) + SignedDuration::from_secs(60))
+                    .await
+                    .unwrap()
+                {
+                    assert_eq!(job.lease_owner.as_deref(), Some(worker.as_str()));
+                    ids.push(job.id);
+                }
+                ids
+            }));
+        }
+    }
+    let mut all = Vec::new();
+    for claimer in claimers {
+        all.extend(claimer.await.unwrap());
+    }
+    all.sort_unstable();
+    let claimed = all.len();
+    all.dedup();
+    assert_eq!((claimed, all.len()), (JOBS, JOBS));
+    let jobs = first.jobs(user.id, 1000).await.unwrap();
+    assert!(
+        jobs.iter()
+            .all(|job| job.state == JobState::Running && job.attempts == 1),
+        "every job leased once"
+    );
+}
+
+/// PostgreSQL alone: what only a server with row locks can show.
+mod postgres_only {
+    use super::*;
+
+    /// A job another transaction has locked is skipped, not waited for: claims never block
+    /// each other.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_locked_job_is_skipped_not_waited_for() {
+        let Some(db) = TestDb::postgres().await else {
+            return;
+        };
+        let store = db.open().await;
+        let user = store
+            .create_user(new_user("a@example.com"), at(0))
+            .await
+            .unwrap();
+        let first = store
+            .enqueue(job_for(user.id, None), at(0))
             .await
             .unwrap()
-        {
-            ids.push(job.id);
-        }
-        ids
-    };
-    let (a, b) = tokio::join!(
-        tokio::spawn(claim_all(first, "w1")),
-        tokio::spawn(claim_all(second, "w2"))
-    );
-    let mut all: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).collect();
-    all.sort_unstable();
-    let before = all.len();
-    all.dedup();
-    assert_eq!((before, all.len()), (40, 40));
+            .unwrap();
+        let second = store
+            .enqueue(job_for(user.id, None), at(0))
+            .await
+            .unwrap()
+            .unwrap();
+
+        let mut other = PgConnection::connect(db.postgres_url().unwrap())
+            .await
+            .unwrap();
+        let mut lock = other.begin().await.unwrap();
+        sqlx::query("SELECT id FROM jobs WHERE id = $1 FOR UPDATE")
+            .bind(first.id)
+            .fetch_one(&mut *lock)
+            .await
+            .unwrap();
+
+        let claim = store.claim_job("w1", None, at(1), at(61));
+        let claimed = tokio::time::timeout(Duration::from_secs(10), claim)
+            .await
+            .expect("the claim waited for the locked row instead of skipping it")
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.id, second.id);
+
+        lock.rollback().await.unwrap();
+        let claimed = store
+            .claim_job("w2", None, at(1), at(61))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(claimed.id, first.id);
+    }
+
+    /// A wrong password fails at once, naming the URL without the password.
+    #[tokio::test]
+    async fn a_refused_sign_in_names_the_url_without_its_password() {
+        let Some(db) = TestDb::postgres().await else {
+            return;
+        };
+        let mut url = url::Url::parse(db.postgres_url().unwrap()).unwrap();
+        url.set_password(Some("not-the-password")).unwrap();
+        let err = PostgresStore::connect(url.as_str()).await.unwrap_err();
+        let message = err.to_string();
+        assert!(matches!(err, StoreError::Open { .. }), "{message}");
+        assert!(!message.contains("not-the-password"), "{message}");
+        assert!(message.contains(&redact_url(url.as_str())), "{message}");
+    }
 }
