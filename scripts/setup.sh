@@ -12,6 +12,7 @@ packages=(
   libclang-dev    # bindgen in espeakng-sys generates the libespeak-ng bindings
   pkg-config      # locating native libraries at build time
   make            # mp3lame-sys builds LAME from its bundled source
+  cmake           # opusic-sys builds libopus (the Opus encoder) from its bundled source
   gcc             # C compiler for LAME and other bundled C code
   chromium        # the episode page's tests run in a real (headless) browser
   chromium-driver # chromedriver, which the browser tests drive it through

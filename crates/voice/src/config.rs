@@ -1,5 +1,7 @@
-//! How an episode is spoken: engine, the two hosts' voices, MP3 bit rate, loudness
-//! target, pauses and cover art.
+//! How an episode is spoken: engine, the two hosts' voices, file format and bit rate,
+//! loudness target, pauses, cover art and the line cache.
+
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +52,62 @@ impl EngineKind {
     }
 }
 
+/// The audio file's format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AudioFormat {
+    /// MP3 (LAME, mono 44.1 kHz, constant bit rate) with an ID3v2 tag: `episode.mp3`.
+    #[default]
+    Mp3,
+    /// Opus (mono 48 kHz, variable bit rate) in Ogg with Vorbis comments:
+    /// `episode.opus`.
+    Opus,
+}
+
+impl AudioFormat {
+    /// The file's name in the output directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => crate::MP3_FILE,
+            AudioFormat::Opus => crate::OPUS_FILE,
+        }
+    }
+
+    /// The file's MIME type.
+    pub fn mime_type(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => "audio/mpeg",
+            AudioFormat::Opus => "audio/ogg; codecs=opus",
+        }
+    }
+
+    /// Short name: `mp3`, `opus`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AudioFormat::Mp3 => "mp3",
+            AudioFormat::Opus => "opus",
+        }
+    }
+}
+
+impl std::fmt::Display for AudioFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AudioFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<AudioFormat, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "mp3" => Ok(AudioFormat::Mp3),
+            "opus" => Ok(AudioFormat::Opus),
+            other => Err(format!("`{other}` is not an audio format: mp3 or opus")),
+        }
+    }
+}
+
 /// Settings for [`crate::speak`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -62,8 +120,12 @@ pub struct VoiceConfig {
     /// Voices of host A and host B; when unset, the script's host voices, then the
     /// language's defaults ([`default_voices`]).
     pub voices: Option<[VoiceSpec; 2]>,
+    /// The audio file's format (MP3 unless asked otherwise).
+    pub format: AudioFormat,
     /// MP3 bit rate, kb/s (mono speech: 64–96).
     pub bitrate_kbps: u32,
+    /// Opus bit rate, kb/s (mono speech: 32–64; 48 by default).
+    pub opus_bitrate_kbps: u32,
     /// LAME quality (algorithm), 0 best/slowest … 9 fastest. The default, 7 (`lame -f`),
     /// encodes twice as fast as 5 with, for speech at 64 kb/s, no loss measured in
     /// signal-to-noise ratio; 5 or 2 spend more time on noise shaping.
@@ -80,6 +142,9 @@ pub struct VoiceConfig {
     pub openai_speech: OpenAiSpeechConfig,
     /// Settings of [`EngineKind::Piper`].
     pub piper: PiperConfig,
+    /// A directory of spoken lines shared between episodes (see [`crate::cache`]): a
+    /// line already spoken with the same voice and settings is read, not spoken again.
+    pub line_cache: Option<PathBuf>,
 }
 
 impl Default for VoiceConfig {
@@ -88,13 +153,16 @@ impl Default for VoiceConfig {
             engine: EngineKind::Espeak,
             host_engines: [None, None],
             voices: None,
+            format: AudioFormat::Mp3,
             bitrate_kbps: 64,
+            opus_bitrate_kbps: 48,
             mp3_quality: 7,
             loudness: Target::default(),
             pauses: Pauses::default(),
             cover: None,
             openai_speech: OpenAiSpeechConfig::default(),
             piper: PiperConfig::default(),
+            line_cache: None,
         }
     }
 }
@@ -118,6 +186,7 @@ impl VoiceConfig {
     pub fn check(&self) -> Result<(), VoiceError> {
         crate::audio::mp3::check_bitrate(self.bitrate_kbps)?;
         crate::audio::mp3::check_quality(self.mp3_quality)?;
+        crate::audio::opus::check_bitrate(self.opus_bitrate_kbps)?;
         self.pauses.check().map_err(VoiceError::Config)?;
         if self.engines_used().contains(&EngineKind::OpenAiSpeech) {
             self.openai_speech
@@ -198,6 +267,26 @@ mod tests {
         };
         bad.openai_speech.timeout_s = 0.0;
         assert!(bad.check().unwrap_err().to_string().contains("timeout_s"));
+    }
+
+    #[test]
+    fn opus_is_a_format_choice_with_its_own_bit_rate() {
+        let config: VoiceConfig =
+            serde_json::from_str(r#"{"format":"opus","line_cache":"/var/cache/lines"}"#).unwrap();
+        assert_eq!(config.format, AudioFormat::Opus);
+        assert_eq!(config.opus_bitrate_kbps, 48);
+        assert_eq!(config.line_cache, Some(PathBuf::from("/var/cache/lines")));
+        config.check().unwrap();
+        assert_eq!(VoiceConfig::default().format, AudioFormat::Mp3);
+        assert_eq!(AudioFormat::Opus.file_name(), "episode.opus");
+        assert_eq!(AudioFormat::Mp3.mime_type(), "audio/mpeg");
+        assert_eq!("OPUS".parse::<AudioFormat>(), Ok(AudioFormat::Opus));
+        assert!("ogg".parse::<AudioFormat>().unwrap_err().contains("ogg"));
+        let bad = VoiceConfig {
+            opus_bitrate_kbps: 600,
+            ..VoiceConfig::default()
+        };
+        assert!(bad.check().unwrap_err().to_string().contains("600"));
     }
 
     #[test]

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use crate::audio::master::MasterError;
 use crate::audio::mp3::Mp3Error;
+use crate::audio::opus::OpusError;
+use crate::cache::CacheError;
 use crate::engine::EngineError;
 use crate::script::Speaker;
 
@@ -63,6 +65,15 @@ pub enum VoiceError {
     /// MP3 encoding or tagging failed.
     #[error(transparent)]
     Mp3(#[from] Mp3Error),
+    /// Opus encoding or the Ogg container failed.
+    #[error(transparent)]
+    Opus(#[from] OpusError),
+    /// The mastered audio could not be resampled for the file's format.
+    #[error("resampling the episode for its file format: {0}")]
+    FormatResample(String),
+    /// The line cache's directory is unusable.
+    #[error(transparent)]
+    Cache(#[from] CacheError),
     /// A file could not be written.
     #[error("{path}: {source}")]
     Io {

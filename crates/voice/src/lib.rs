@@ -2,21 +2,23 @@
 //!
 //! [`speak`] takes a [`SpeechScript`] and writes, into one output directory:
 //! `episode.mp3` (mono 44.1 kHz CBR with ID3v2 title/show/date/summary, chapters and
-//! cover art), `transcript.vtt`, `transcript.srt` and `chapters.json`. It returns each
-//! line's start and end (from sample counts, so the transcript matches the audio) and
-//! the audio's facts (duration, size, measured loudness and true peak).
+//! cover art) or, when asked, `episode.opus` (Opus, mono 48 kHz, in Ogg with the same
+//! facts as Vorbis comments), `transcript.vtt`, `transcript.srt` and `chapters.json`. It
+//! returns each line's start and end (from sample counts, so the transcript matches the
+//! audio) and the audio's facts (duration, size, measured loudness and true peak).
 //!
 //! The steps, each its own module:
 //! 1. [`text`]: markup removed, numbers/money/dates written out per language;
-//! 2. [`engine`]: each line spoken by its host's voice, lines in parallel;
+//! 2. [`engine`]: each line spoken by its host's voice, lines in parallel; with a
+//!    [`cache`], a line already spoken the same way is read instead;
 //! 3. [`audio::timeline`]: lines trimmed, resampled to 44.1 kHz, hosts levelled, joined
 //!    with pauses;
 //! 4. [`audio::calibrate`] and [`audio::master`]: the encoder's effect on loudness is
 //!    measured on an excerpt, then the timeline is mastered so that the *file* lands at
 //!    −16 LUFS integrated with true peak ≤ −1 dBTP;
-//! 5. [`audio::mp3`]: encoded (in parallel pieces joined sample-exactly), decoded again
-//!    and measured; the reported loudness and peak are the file's, and a file that
-//!    misses the norm is mastered again;
+//! 5. [`audio::mp3`] (in parallel pieces joined sample-exactly) or [`audio::opus`]:
+//!    encoded, decoded again and measured; the reported loudness and peak are the
+//!    file's, and a file that misses the norm is mastered again;
 //! 6. [`transcript`]: WebVTT, SRT, JSON chapters; all files written to temporary names
 //!    and renamed into place only when all are complete.
 //!
@@ -25,10 +27,12 @@
 
 pub mod analysis;
 pub mod audio;
+pub mod cache;
 pub mod config;
 pub mod engine;
 pub mod episode;
 pub mod error;
+mod lines;
 pub mod script;
 pub mod text;
 pub mod transcript;
@@ -40,7 +44,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use config::{EngineKind, VoiceConfig, default_voices};
+pub use cache::{CacheStats, LineCache};
+pub use config::{AudioFormat, EngineKind, VoiceConfig, default_voices};
 pub use engine::{
     EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, PiperConfig, PiperEngine,
     PiperError, Speech, SpeechEngine, VoiceSpec,
@@ -52,11 +57,15 @@ pub use script::{
 pub use transcript::ChapterMark;
 
 use audio::OUTPUT_RATE;
+use audio::codec::{Codec, Encoded};
 use audio::mp3::{TagChapter, TagInfo};
 use audio::timeline::Clip;
+use lines::LineSource;
 
 /// File names written into the output directory.
 pub const MP3_FILE: &str = goosepod_core::episode::files::MP3;
+/// The Opus file, when [`AudioFormat::Opus`] is chosen.
+pub const OPUS_FILE: &str = "episode.opus";
 /// WebVTT transcript.
 pub const VTT_FILE: &str = goosepod_core::episode::files::VTT;
 /// SRT transcript.
@@ -76,7 +85,7 @@ pub enum Progress {
     },
     /// Normalising loudness.
     Mastering,
-    /// Encoding the MP3.
+    /// Encoding the audio file.
     Encoding,
     /// Writing the files.
     Writing,
@@ -95,11 +104,13 @@ pub struct LineTiming {
     pub end: f64,
 }
 
-/// Facts about the MP3 file.
+/// Facts about the audio file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioFacts {
     /// File name, relative to the output directory.
     pub file: String,
+    /// Its MIME type (`audio/mpeg`, `audio/ogg; codecs=opus`).
+    pub mime_type: String,
     /// Length, seconds (millisecond precision).
     pub duration_s: f64,
     /// File size.
@@ -117,13 +128,15 @@ pub struct SpokenEpisode {
     pub lines: Vec<LineTiming>,
     /// One per run of lines in the same segment.
     pub chapters: Vec<ChapterMark>,
-    /// The MP3's facts.
+    /// The audio file's facts.
     pub audio: AudioFacts,
     /// The engine that spoke.
     pub engine: String,
     /// The voices of host A and host B.
     pub voices: [VoiceSpec; 2],
-    /// Every file written (MP3, VTT, SRT, chapters), full paths.
+    /// How the line cache served this episode; None without one.
+    pub line_cache: Option<CacheStats>,
+    /// Every file written (audio, VTT, SRT, chapters), full paths.
     #[serde(skip)]
     pub files: Vec<PathBuf>,
 }
@@ -184,7 +197,14 @@ pub fn speak_with_engines(
             .map_err(|source| VoiceError::Voice { speaker, source })?;
     }
 
-    // 1–2. Normalise and speak every line, in parallel; trim and resample each.
+    // 1–2. Normalise and speak every line (or read it from the cache), in parallel;
+    // trim and resample each.
+    let cache = config
+        .line_cache
+        .as_ref()
+        .map(LineCache::open)
+        .transpose()?;
+    let lines = LineSource::new(engines, &voices, cache.as_ref());
     let total = script.lines.len();
     let done = AtomicUsize::new(0);
     let mut clips: Vec<Vec<f32>> = script
@@ -192,35 +212,22 @@ pub fn speak_with_engines(
         .par_iter()
         .enumerate()
         .map(|(i, line)| {
-            let spoken = text::for_speech(&line.text, language);
-            let samples = if spoken.is_empty() {
-                Vec::new()
-            } else {
-                let speech = engines[line.speaker.index()]
-                    .synthesize(&spoken, &voices[line.speaker.index()])
-                    .map_err(|source| VoiceError::Line {
-                        number: i + 1,
-                        speaker: line.speaker,
-                        excerpt: engine::excerpt(&line.text),
-                        source,
-                    })?;
-                let kept = audio::trim_silence(&speech.samples, speech.sample_rate);
-                audio::resample(kept, speech.sample_rate, OUTPUT_RATE).map_err(|message| {
-                    VoiceError::Resample {
-                        number: i + 1,
-                        message,
-                    }
-                })?
-            };
+            let samples = lines.clip(i, line, language)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(Progress::Speaking { done: n, total });
             Ok(samples)
         })
         .collect::<Result<_, VoiceError>>()?;
+    let line_cache = lines.stats();
     if clips.iter().all(Vec::is_empty) {
         return Err(VoiceError::Silent);
     }
-    tracing::debug!(elapsed_ms = elapsed_ms(), lines = total, "lines spoken");
+    tracing::debug!(
+        elapsed_ms = elapsed_ms(),
+        lines = total,
+        ?line_cache,
+        "lines spoken"
+    );
 
     // 3. Same loudness for both hosts, then one timeline.
     level_hosts(script, &mut clips);
@@ -254,18 +261,13 @@ pub fn speak_with_engines(
         .map(|&(start, end)| start..end)
         .collect();
     // Aim so that the encoded file, not just the signal, meets the target.
-    let codec = audio::calibrate::measure(
-        &samples,
-        &regions,
-        OUTPUT_RATE,
-        config.bitrate_kbps,
-        config.mp3_quality,
-        &config.loudness,
-    )
-    .unwrap_or_else(|e| {
-        tracing::warn!("could not measure the codec's effect on loudness: {e}");
-        Default::default()
-    });
+    let format = Codec::from_config(config);
+    let codec =
+        audio::calibrate::measure(&samples, &regions, OUTPUT_RATE, &format, &config.loudness)
+            .unwrap_or_else(|e| {
+                tracing::warn!("could not measure the codec's effect on loudness: {e}");
+                Default::default()
+            });
     let target = config.loudness;
     let mut aim = audio::master::Target {
         integrated_lufs: target.integrated_lufs - codec.loudness_db,
@@ -278,7 +280,7 @@ pub fn speak_with_engines(
     // with more head-room.
     let total_samples = samples.len();
     let mut attempt = 0;
-    let (mp3, loudness) = loop {
+    let (encoded, loudness) = loop {
         let mastered = audio::master::master_regions(
             &mut samples,
             OUTPUT_RATE,
@@ -294,19 +296,9 @@ pub fn speak_with_engines(
         )?;
         tracing::debug!(elapsed_ms = elapsed_ms(), ?mastered, "mastered");
         progress(Progress::Encoding);
-        let checked = audio::mp3::encode_checked(
-            &samples,
-            OUTPUT_RATE,
-            config.bitrate_kbps,
-            config.mp3_quality,
-        )?;
-        let (mp3, file) = (checked.bytes, checked.loudness);
-        tracing::debug!(
-            elapsed_ms = elapsed_ms(),
-            bytes = mp3.len(),
-            ?file,
-            "encoded and checked"
-        );
+        let checked = format.encode_checked(&samples, OUTPUT_RATE)?;
+        let (encoded, file) = (checked.encoded, checked.loudness);
+        tracing::debug!(elapsed_ms = elapsed_ms(), ?file, "encoded and checked");
         let loudness_error = target.integrated_lufs - file.integrated_lufs;
         let peak_excess = file.true_peak_dbtp - target.true_peak_dbtp;
         if (loudness_error.abs() <= 0.5 && peak_excess <= 0.0) || attempt == 2 {
@@ -319,7 +311,7 @@ pub fn speak_with_engines(
                 }
                 .into());
             }
-            break (mp3, file);
+            break (encoded, file);
         }
         attempt += 1;
         aim.integrated_lufs += loudness_error;
@@ -354,7 +346,7 @@ pub fn speak_with_engines(
             end_ms: (c.end_s * 1000.0).round() as u32,
         })
         .collect();
-    let tag = audio::mp3::id3_tag(&TagInfo {
+    let tag_info = TagInfo {
         title: &script.title,
         show: &script.show,
         summary: &script.summary,
@@ -363,7 +355,17 @@ pub fn speak_with_engines(
         duration_ms: (duration_s * 1000.0).round() as u32,
         chapters: &tag_chapters,
         cover: config.cover.as_ref(),
-    })?;
+    };
+    let audio_parts: Vec<Vec<u8>> = match encoded {
+        Encoded::Mp3(mp3) => vec![audio::mp3::id3_tag(&tag_info)?, mp3],
+        Encoded::Opus(stream) => vec![audio::opus::write_ogg(
+            &stream,
+            &audio::opus::comments(&tag_info),
+            ogg_serial(script),
+        )?],
+    };
+    let audio_refs: Vec<&[u8]> = audio_parts.iter().map(Vec::as_slice).collect();
+    let audio_file = config.format.file_name();
 
     let display: Vec<String> = script
         .lines
@@ -383,7 +385,7 @@ pub fn speak_with_engines(
         .collect();
 
     progress(Progress::Writing);
-    let bytes = (tag.len() + mp3.len()) as u64;
+    let bytes = audio_parts.iter().map(|p| p.len() as u64).sum();
     let files = write_all(
         out_dir,
         &[
@@ -393,7 +395,7 @@ pub fn speak_with_engines(
                 CHAPTERS_FILE,
                 &[transcript::chapters_json(&chapters).as_bytes()],
             ),
-            (MP3_FILE, &[&tag, &mp3]),
+            (audio_file, &audio_refs),
         ],
     )?;
 
@@ -402,7 +404,8 @@ pub fn speak_with_engines(
         lines,
         chapters,
         audio: AudioFacts {
-            file: MP3_FILE.to_string(),
+            file: audio_file.to_string(),
+            mime_type: config.format.mime_type().to_string(),
             duration_s,
             bytes,
             loudness_lufs: round_to(loudness.integrated_lufs, 100.0),
@@ -414,8 +417,20 @@ pub fn speak_with_engines(
             format!("{}+{}", engines[0].name(), engines[1].name())
         },
         voices,
+        line_cache,
         files,
     })
+}
+
+/// The Ogg stream's serial number: from the episode's title, show, date and language,
+/// so the same episode makes the same file.
+fn ogg_serial(script: &SpeechScript) -> u32 {
+    let date = script.date.map(|d| d.to_string()).unwrap_or_default();
+    crc32fast::hash(
+        [script.title.as_str(), &script.show, &date, &script.language]
+            .join("\n")
+            .as_bytes(),
+    )
 }
 
 fn round_ms(seconds: f64) -> f64 {

@@ -309,3 +309,47 @@ fn voices_resolve_by_name_in_the_voice_dir() {
         "{missing}"
     );
 }
+
+#[test]
+fn the_line_cache_knows_the_model_and_the_voice_settings() {
+    let engine = engine();
+    let voice = voice();
+    let id = engine
+        .cache_identity(&voice)
+        .expect("Piper lines can be cached");
+    assert!(id.starts_with("piper "), "{id}");
+    // The model file by its absolute path, size and modification time.
+    let model = std::fs::canonicalize(voice_model()).unwrap();
+    let size = std::fs::metadata(&model).unwrap().len();
+    assert!(id.contains(&format!("{}:{size}:", model.display())), "{id}");
+    assert_ne!(
+        engine.cache_identity(&voice.clone().with_pitch(60)),
+        Some(id.clone())
+    );
+    assert_ne!(
+        engine.cache_identity(&voice.clone().with_rate(1.1)),
+        Some(id)
+    );
+    assert_eq!(
+        engine.cache_identity(&VoiceSpec::named("/no/such/voice.onnx")),
+        None
+    );
+}
+
+#[test]
+fn with_a_line_cache_a_second_episode_is_read_not_spoken() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = fixtures::en_short(4);
+    let config = VoiceConfig {
+        line_cache: Some(dir.path().join("lines")),
+        ..config()
+    };
+    let first = speak(&script, &config, &dir.path().join("a"), &|_| {}).unwrap();
+    let second = speak(&script, &config, &dir.path().join("b"), &|_| {}).unwrap();
+    let n = script.lines.len();
+    assert_eq!(first.line_cache.unwrap().misses, n);
+    assert_eq!(second.line_cache.unwrap().hits, n);
+    // Piper's output varies from run to run (its noise); read from the cache, it does not.
+    let mp3 = |name: &str| std::fs::read(dir.path().join(name).join("episode.mp3")).unwrap();
+    assert!(mp3("a") == mp3("b"), "the same MP3, byte for byte");
+}

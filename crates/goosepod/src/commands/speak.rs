@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use goosepod_core::episode::Episode;
 use goosepod_core::hosts::HostPair;
-use goosepod_voice::Progress;
 use goosepod_voice::episode::{record_in_episode, script_from_episode};
+use goosepod_voice::{AudioFormat, Progress};
 
 use super::output;
 use super::voice::VoiceArgs;
@@ -19,12 +19,15 @@ pub struct Args {
     /// The episode to speak (`episode.json`, as written by `goosepod script`).
     #[arg(value_name = "EPISODE.JSON")]
     episode: PathBuf,
-    /// Where to write episode.mp3, transcript.vtt, transcript.srt, chapters.json and the
-    /// timed episode.json.
+    /// Where to write episode.mp3 (or episode.opus), transcript.vtt, transcript.srt,
+    /// chapters.json and the timed episode.json.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: PathBuf,
     #[command(flatten)]
     voice: VoiceArgs,
+    /// Audio format: `mp3` (the default) or `opus` (Opus in Ogg, episode.opus).
+    #[arg(long, value_name = "FORMAT", default_value = "mp3")]
+    format: AudioFormat,
     /// Show name for the MP3's tags (default: the show of the built-in host pair for the
     /// episode's language).
     #[arg(long)]
@@ -42,7 +45,8 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| HostPair::builtin_for(episode.language).show.clone());
     let mut script = script_from_episode(&episode, &show);
-    let config = args.voice.apply(settings, &mut script)?;
+    let mut config = args.voice.apply(settings, &mut script)?;
+    config.format = args.format;
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let spoken = goosepod_voice::speak(&script, &config, &args.out_dir, &report)
@@ -73,7 +77,7 @@ fn report(progress: Progress) {
         }
         Progress::Speaking { .. } => {}
         Progress::Mastering => eprintln!("speak: mastering loudness"),
-        Progress::Encoding => eprintln!("speak: encoding MP3"),
+        Progress::Encoding => eprintln!("speak: encoding"),
         Progress::Writing => eprintln!("speak: writing files"),
     }
 }

@@ -1,18 +1,20 @@
-//! What the MP3 encoder does to loudness and peaks, measured on a short excerpt of the
-//! episode before mastering, so that mastering aims at what the *file* will measure.
+//! What the encoder (MP3 or Opus) does to loudness and peaks, measured on a short
+//! excerpt of the episode before mastering, so that mastering aims at what the *file*
+//! will measure.
 //!
 //! At 64 kb/s LAME drops enough of the weak high-frequency detail of synthetic voices
 //! to lower integrated loudness by about 0.4 LU, and its reconstruction adds a few
-//! tenths of a dB to true peaks. Both depend on the voice, bit rate and quality, so they
+//! tenths of a dB to true peaks (Opus, and the resampling to 48 kHz before it, do
+//! likewise). Both depend on the voice, codec, bit rate and quality, so they
 //! are measured, not assumed: about 20 s of lines from across the episode are levelled
 //! and limited like the master, encoded, decoded and compared.
 
 use std::ops::Range;
 
+use super::codec::Codec;
 use super::master::{Target, limit};
-use super::mp3;
 #[cfg(test)]
-use super::mp3::decode;
+use super::mp3::{self, decode};
 use crate::analysis;
 
 /// How encoding changes a mastered signal.
@@ -35,8 +37,7 @@ pub fn measure(
     samples: &[f32],
     regions: &[Range<usize>],
     sample_rate: u32,
-    kbps: u32,
-    quality: u8,
+    codec: &Codec,
     target: &Target,
 ) -> Result<CodecEffect, String> {
     let excerpt = excerpt(samples, regions, sample_rate);
@@ -55,9 +56,9 @@ pub fn measure(
     );
     let (before, checked) = rayon::join(
         || analysis::loudness(&excerpt, sample_rate),
-        || mp3::encode_checked(&excerpt, sample_rate, kbps, quality),
+        || codec.measure(&excerpt, sample_rate),
     );
-    let after = checked.map_err(|e| e.to_string())?.loudness;
+    let after = checked?;
     let effect = CodecEffect {
         loudness_db: after.integrated_lufs - before.integrated_lufs,
         peak_db: after.true_peak_dbtp - before.true_peak_dbtp,
@@ -114,17 +115,24 @@ mod tests {
                         + 0.5 * (std::f32::consts::TAU * 2800.0 * t).sin())
             })
             .collect();
-        let effect = measure(
-            &x,
-            std::slice::from_ref(&(0..x.len())),
-            rate,
-            64,
-            5,
-            &Target::default(),
-        )
-        .unwrap();
-        assert!(effect.loudness_db.abs() < 1.5, "{effect:?}");
-        assert!(effect.peak_db.abs() < 1.5, "{effect:?}");
+        for codec in [
+            Codec::Mp3 {
+                kbps: 64,
+                quality: 5,
+            },
+            Codec::Opus { kbps: 48 },
+        ] {
+            let effect = measure(
+                &x,
+                std::slice::from_ref(&(0..x.len())),
+                rate,
+                &codec,
+                &Target::default(),
+            )
+            .unwrap();
+            assert!(effect.loudness_db.abs() < 1.5, "{codec:?}: {effect:?}");
+            assert!(effect.peak_db.abs() < 1.5, "{codec:?}: {effect:?}");
+        }
         let decoded = decode(mp3::encode(&x, rate, 64, 5).unwrap()).unwrap();
         assert_eq!(decoded.len(), x.len());
     }

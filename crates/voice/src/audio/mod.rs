@@ -1,8 +1,10 @@
-//! Audio handling: trimming, resampling, the timeline, mastering and MP3.
+//! Audio handling: trimming, resampling, the timeline, mastering, MP3 and Opus.
 
 pub mod calibrate;
+pub mod codec;
 pub mod master;
 pub mod mp3;
+pub mod opus;
 pub mod timeline;
 
 use std::cell::RefCell;

@@ -61,6 +61,8 @@ static LIBRARY: Mutex<Option<Result<Library, String>>> = Mutex::new(None);
 struct Library {
     sample_rate: u32,
     data_path: PathBuf,
+    /// The library's version (`1.51`).
+    version: String,
     mandarin: String,
     /// The voice currently loaded and the parameters applied after loading it.
     current: Option<(String, c_int, c_int)>,
@@ -101,10 +103,18 @@ impl Library {
         }
         let mut path: *const c_char = ptr::null();
         // SAFETY: espeak_Info returns static strings.
-        unsafe {
+        let version = unsafe {
             sys::espeak_SetSynthCallback(Some(synth_callback));
-            sys::espeak_Info(&mut path);
-        }
+            sys::espeak_Info(&mut path)
+        };
+        let version = if version.is_null() {
+            String::new()
+        } else {
+            // SAFETY: a NUL-terminated static string from the library.
+            unsafe { CStr::from_ptr(version) }
+                .to_string_lossy()
+                .into_owned()
+        };
         let data_path = if path.is_null() {
             PathBuf::new()
         } else {
@@ -118,6 +128,7 @@ impl Library {
         let mut library = Library {
             sample_rate: rate as u32,
             data_path,
+            version,
             mandarin: String::new(),
             current: None,
             known: HashMap::new(),
@@ -393,6 +404,8 @@ struct Resolved {
 pub struct EspeakEngine {
     sample_rate: u32,
     mandarin: String,
+    /// Library version and data directory: what else decides the sound.
+    build: String,
 }
 
 impl EspeakEngine {
@@ -402,6 +415,7 @@ impl EspeakEngine {
             Ok(EspeakEngine {
                 sample_rate: library.sample_rate,
                 mandarin: library.mandarin.clone(),
+                build: format!("{} data={}", library.version, library.data_path.display()),
             })
         })
     }
@@ -409,6 +423,11 @@ impl EspeakEngine {
     /// The sample rate the library speaks at (22050 Hz).
     pub fn sample_rate(&self) -> u32 {
         self.sample_rate
+    }
+
+    /// The library's version and data directory (`1.51 data=/usr/lib/…/espeak-ng-data`).
+    pub fn build(&self) -> &str {
+        &self.build
     }
 
     /// The voice this library reads Hanzi with: `cmn` or `cmn-latn-pinyin`.
@@ -546,6 +565,15 @@ impl SpeechEngine for EspeakEngine {
             sample_rate: rate,
         })
     }
+
+    fn cache_identity(&self, voice: &VoiceSpec) -> Option<String> {
+        let (wpm, pitch) = Self::parameters(voice).ok()?;
+        let resolved = self.resolve(voice);
+        Some(format!(
+            "{ENGINE} {} rate={} han={} latin={} han_first={} wpm={wpm} pitch={pitch} gap={RUN_GAP_S}",
+            self.build, self.sample_rate, resolved.han, resolved.latin, resolved.han_first
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -554,6 +582,30 @@ mod tests {
 
     fn engine() -> EspeakEngine {
         EspeakEngine::new().expect("libespeak-ng is installed (scripts/setup.sh)")
+    }
+
+    #[test]
+    fn cache_identity_follows_what_changes_the_sound() {
+        let engine = engine();
+        let id = |voice: VoiceSpec| engine.cache_identity(&voice).expect("an identity");
+        let base = VoiceSpec::named("en-us+m3").with_pitch(45).with_rate(0.97);
+        assert_eq!(id(base.clone()), id(base.clone()));
+        assert!(
+            id(base.clone()).starts_with("espeak-ng "),
+            "{}",
+            id(base.clone())
+        );
+        assert!(id(base.clone()).contains(engine.build()));
+        assert_ne!(id(base.clone()), id(base.clone().with_pitch(50)));
+        assert_ne!(id(base.clone()), id(base.clone().with_rate(1.0)));
+        assert_ne!(
+            id(base.clone()),
+            id(VoiceSpec::named("en-us+f3").with_pitch(45).with_rate(0.97))
+        );
+        // Aliases that speak the same way share an identity.
+        assert_eq!(id(VoiceSpec::named("zh")), id(VoiceSpec::named("cmn")));
+        // A voice the engine would refuse has none.
+        assert_eq!(engine.cache_identity(&base.with_rate(9.0)), None);
     }
 
     #[test]

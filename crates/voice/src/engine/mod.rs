@@ -153,6 +153,15 @@ pub trait SpeechEngine: Send + Sync {
     /// Speaks one line. The text is plain, already normalised text (no markup, numbers
     /// written out). May return audio at any sample rate; the assembler resamples.
     fn synthesize(&self, text: &str, voice: &VoiceSpec) -> Result<Speech, EngineError>;
+
+    /// Everything besides the text that decides the audio this engine makes for
+    /// `voice` (engine, version, model, speaker, pitch, rate…), as one string: lines are
+    /// shared through [`crate::cache`] under it. `None`, the default, when that cannot
+    /// be known; such lines are always spoken afresh.
+    fn cache_identity(&self, voice: &VoiceSpec) -> Option<String> {
+        let _ = voice;
+        None
+    }
 }
 
 #[cfg(test)]

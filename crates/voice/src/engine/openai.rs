@@ -328,6 +328,19 @@ impl SpeechEngine for OpenAiSpeechEngine {
             ))
         })
     }
+
+    /// The endpoint, model, voice and speed. The server's model is trusted to stay the
+    /// same under its name.
+    fn cache_identity(&self, voice: &VoiceSpec) -> Option<String> {
+        Self::check_rate(voice).ok()?;
+        Some(format!(
+            "{ENGINE} url={} model={} voice={} speed={}",
+            self.url,
+            self.model,
+            voice.name.trim(),
+            voice.rate
+        ))
+    }
 }
 
 /// Decodes a WAV file to mono `f32` samples at its own rate; channels are averaged.

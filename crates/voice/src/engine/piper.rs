@@ -781,6 +781,8 @@ fn new_session(model: &Path) -> Result<Session, PiperError> {
 pub struct PiperEngine {
     voice_dir: PathBuf,
     runtime: PathBuf,
+    /// libespeak-ng's version and data, which make the phonemes.
+    espeak: String,
     voices: Mutex<HashMap<PathBuf, Arc<LoadedVoice>>>,
 }
 
@@ -799,10 +801,11 @@ impl PiperEngine {
         let runtime = config.runtime_library()?;
         load_runtime(&runtime)?;
         // Phonemes come from libespeak-ng: make sure it starts.
-        espeak::EspeakEngine::new()?;
+        let espeak = espeak::EspeakEngine::new()?.build().to_string();
         Ok(PiperEngine {
             voice_dir: config.voice_dir(),
             runtime,
+            espeak,
             voices: Mutex::new(HashMap::new()),
         })
     }
@@ -905,6 +908,43 @@ impl SpeechEngine for PiperEngine {
             sample_rate: rate,
         })
     }
+
+    /// The model and its settings file by path, size and modification time (a model
+    /// replaced in place is a new identity), the speaker, pitch and rate, the runtime
+    /// and libespeak-ng.
+    fn cache_identity(&self, voice: &VoiceSpec) -> Option<String> {
+        Self::check_controls(voice).ok()?;
+        let found = self.resolve(&voice.name);
+        Some(format!(
+            "{ENGINE} model={} settings={} speaker={:?} pitch={:?} rate={} gap={SENTENCE_GAP_S} runtime={} espeak={}",
+            file_stamp(&found.model)?,
+            file_stamp(&settings_path(&found.model))?,
+            found.speaker,
+            voice.pitch,
+            voice.rate,
+            self.runtime.display(),
+            self.espeak
+        ))
+    }
+}
+
+/// `PATH:SIZE:MTIME` of a file (the path made absolute where possible), or None when it
+/// cannot be read.
+fn file_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    Some(format!(
+        "{}:{}:{}.{:09}",
+        path.display(),
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    ))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! Helpers for the integration tests: example scripts, MP3 decoding, a strict WebVTT
-//! reader.
+//! Helpers for the integration tests: example scripts, MP3 and Ogg Opus decoding,
+//! loudness, a strict WebVTT reader.
 
 #![allow(dead_code)]
 
@@ -80,6 +80,123 @@ pub fn decode_mp3(path: &Path) -> Decoded {
         sample_rate,
         channels,
     }
+}
+
+/// An Ogg Opus file as a player reads it: the headers, every page's granule position and
+/// the decoded audio with pre-skip and end trimming applied.
+pub struct OpusFile {
+    pub version: u8,
+    pub channels: u8,
+    pub pre_skip: u16,
+    pub input_rate: u32,
+    pub output_gain: i16,
+    pub vendor: String,
+    pub comments: Vec<(String, String)>,
+    /// Granule positions of the pages holding audio, in order (-1 as u64 for a page on
+    /// which no packet ends).
+    pub granules: Vec<u64>,
+    /// Decoded samples before trimming.
+    pub untrimmed: usize,
+    pub decoded: Decoded,
+}
+
+impl OpusFile {
+    pub fn comment(&self, key: &str) -> Option<&str> {
+        self.comments
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn le_u32(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
+
+/// Reads and decodes an Ogg Opus file with the `ogg` reader and libopus (RFC 7845
+/// rules: pre-skip dropped at the start, the last granule position ends the audio).
+pub fn decode_opus(path: &Path) -> OpusFile {
+    let file = std::fs::File::open(path).expect("the Opus file exists");
+    let mut reader = ogg::PacketReader::new(std::io::BufReader::new(file));
+    let head = reader.read_packet_expected().expect("an OpusHead packet");
+    let h = &head.data;
+    assert_eq!(&h[..8], b"OpusHead");
+    assert!(
+        head.first_in_stream() && head.last_in_page(),
+        "OpusHead alone on its page"
+    );
+    assert_eq!(head.absgp_page(), 0);
+    let tags = reader.read_packet_expected().expect("an OpusTags packet");
+    let t = &tags.data;
+    assert_eq!(&t[..8], b"OpusTags");
+    assert!(tags.last_in_page(), "OpusTags ends its page");
+    assert_eq!(tags.absgp_page(), 0);
+    let vendor_len = le_u32(t, 8) as usize;
+    let vendor = String::from_utf8(t[12..12 + vendor_len].to_vec()).unwrap();
+    let mut at = 12 + vendor_len;
+    let count = le_u32(t, at);
+    at += 4;
+    let mut comments = Vec::new();
+    for _ in 0..count {
+        let len = le_u32(t, at) as usize;
+        let comment = std::str::from_utf8(&t[at + 4..at + 4 + len]).expect("UTF-8 comment");
+        let (key, value) = comment.split_once('=').expect("KEY=value");
+        comments.push((key.to_string(), value.to_string()));
+        at += 4 + len;
+    }
+
+    let pre_skip = u16::from_le_bytes([h[10], h[11]]);
+    let mut decoder = opus::Decoder::new(48_000, opus::Channels::Mono).unwrap();
+    let mut samples = Vec::new();
+    let mut buffer = vec![0.0f32; 5760];
+    let mut granules = Vec::new();
+    let mut last_granule = 0;
+    while let Some(packet) = reader.read_packet().expect("readable pages") {
+        let n = decoder
+            .decode_float(&packet.data, &mut buffer, false)
+            .expect("a decodable packet");
+        samples.extend_from_slice(&buffer[..n]);
+        if packet.last_in_page() {
+            granules.push(packet.absgp_page());
+        }
+        last_granule = packet.absgp_page();
+        if packet.last_in_stream() {
+            break;
+        }
+    }
+    let untrimmed = samples.len();
+    let end = usize::try_from(last_granule).unwrap();
+    assert!(
+        end <= untrimmed,
+        "end granule {end} past {untrimmed} decoded samples"
+    );
+    samples.truncate(end);
+    samples.drain(..usize::from(pre_skip));
+    OpusFile {
+        version: h[8],
+        channels: h[9],
+        pre_skip,
+        input_rate: le_u32(h, 12),
+        output_gain: i16::from_le_bytes([h[16], h[17]]),
+        vendor,
+        comments,
+        granules,
+        untrimmed,
+        decoded: Decoded {
+            samples,
+            sample_rate: 48_000,
+            channels: 1,
+        },
+    }
+}
+
+/// Integrated loudness (LUFS) and true peak (dBTP) of mono audio, by ebur128.
+pub fn loudness(samples: &[f32], sample_rate: u32) -> (f64, f64) {
+    use ebur128::{EbuR128, Mode};
+    let mut meter = EbuR128::new(1, sample_rate, Mode::I | Mode::TRUE_PEAK).unwrap();
+    meter.add_frames_f32(samples).unwrap();
+    let peak = meter.true_peak(0).unwrap();
+    (meter.loudness_global().unwrap(), 20.0 * peak.log10())
 }
 
 /// A cue as read back from a WebVTT file.
