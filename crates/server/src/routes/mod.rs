@@ -8,7 +8,8 @@ pub mod pages;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, Request, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -49,8 +50,27 @@ pub fn router(service: Arc<Service>) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %loggable_path(request.uri().path()),
+                )
+            }),
+        )
         .with_state(service)
+}
+
+/// A request path fit for logs: the feed token in `/f/<token>/…` is masked.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/f/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, after)) => format!("/f/…/{after}"),
+            None => "/f/…".to_owned(),
+        },
+        None => path.to_owned(),
+    }
 }
 
 async fn css() -> impl IntoResponse {
@@ -65,4 +85,20 @@ async fn js() -> impl IntoResponse {
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("../../assets/app.js"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn feed_tokens_never_reach_the_logs() {
+        assert_eq!(loggable_path("/f/abc123/feed.xml"), "/f/…/feed.xml");
+        assert_eq!(
+            loggable_path("/f/abc123/e1/episode.mp3"),
+            "/f/…/e1/episode.mp3"
+        );
+        assert_eq!(loggable_path("/f/abc123"), "/f/…");
+        assert_eq!(loggable_path("/sources"), "/sources");
+    }
 }
