@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -17,6 +18,24 @@ use crate::error::{ApiError, Error};
 use crate::routes::pages::queue;
 use crate::service::Service;
 use crate::sources;
+
+/// A JSON request body whose problems are answered as API errors (JSON, 422).
+struct ApiJson<T>(T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(Error::BadRequest(rejection.body_text()).into()),
+        }
+    }
+}
 
 /// The OpenAPI document.
 const OPENAPI: &str = include_str!("../../assets/openapi.json");
@@ -143,7 +162,7 @@ struct UrlBody {
 async fn add_source(
     State(service): State<Arc<Service>>,
     ApiUser(user): ApiUser,
-    Json(body): Json<UrlBody>,
+    ApiJson(body): ApiJson<UrlBody>,
 ) -> Result<(StatusCode, Json<Source>), ApiError> {
     let source = sources::add_source(&service, &user, &body.url).await?;
     Ok((StatusCode::CREATED, Json(source)))
@@ -168,7 +187,7 @@ async fn settings(ApiUser(user): ApiUser) -> Json<UserSettings> {
 async fn put_settings(
     State(service): State<Arc<Service>>,
     ApiUser(user): ApiUser,
-    Json(wanted): Json<UserSettings>,
+    ApiJson(wanted): ApiJson<UserSettings>,
 ) -> Result<Json<UserSettings>, ApiError> {
     let settings = accounts::check_settings(wanted)?;
     service.store.update_settings(user.id, &settings).await?;
@@ -199,7 +218,7 @@ async fn job(
 async fn make_episode(
     State(service): State<Arc<Service>>,
     ApiUser(user): ApiUser,
-    Json(body): Json<UrlBody>,
+    ApiJson(body): ApiJson<UrlBody>,
 ) -> Result<(StatusCode, Json<Job>), ApiError> {
     let url = sources::check_url(&body.url)?;
     let job = queue(&service, &user, None, Some(url)).await?;
