@@ -127,7 +127,7 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         &[
             "run-once",
             "--at",
-            "2026-12-06T08:00:00Z",
+            "2030-01-15T08:00:00Z",
             "--data-dir",
             dir,
         ],
@@ -178,7 +178,7 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         &[
             "run-once",
             "--at",
-            "2026-12-06T08:00:30Z",
+            "2030-01-15T08:00:30Z",
             "--data-dir",
             dir,
         ],
@@ -189,7 +189,7 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         &[
             "run-once",
             "--at",
-            "2026-12-06T08:05:00Z",
+            "2030-01-15T08:05:00Z",
             "--data-dir",
             dir,
         ],
@@ -206,7 +206,7 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         &[
             "run-once",
             "--at",
-            "2026-12-07T08:05:00Z",
+            "2030-01-16T08:05:00Z",
             "--data-dir",
             dir,
         ],

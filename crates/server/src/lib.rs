@@ -72,11 +72,16 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (stop, stopping) = watch::channel(false);
     let mut background = Vec::new();
-    background.push(tokio::spawn(tick_loop(
-        Arc::clone(&service),
-        stopping.clone(),
-    )));
-    for index in 0..service.config.workers.max(1) {
+    let workers = if service.config.background {
+        background.push(tokio::spawn(tick_loop(
+            Arc::clone(&service),
+            stopping.clone(),
+        )));
+        service.config.workers.max(1)
+    } else {
+        0
+    };
+    for index in 0..workers {
         background.push(tokio::spawn(worker_loop(
             Arc::clone(&service),
             worker_name(index),

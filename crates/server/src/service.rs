@@ -31,6 +31,9 @@ pub struct ServiceConfig {
     pub max_attempts: i64,
     /// How often a healthy feed is polled.
     pub poll_interval: Duration,
+    /// Whether `serve` also polls, schedules and runs jobs (tests that drive those with
+    /// `run_once` and a fixed clock turn it off).
+    pub background: bool,
 }
 
 impl ServiceConfig {
@@ -45,6 +48,7 @@ impl ServiceConfig {
             lease: Duration::from_secs(60),
             max_attempts: 3,
             poll_interval: Duration::from_secs(30 * 60),
+            background: true,
         }
     }
 

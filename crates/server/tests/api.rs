@@ -150,7 +150,7 @@ async fn the_api_serves_only_the_tokens_owner() {
     let job_id = queued.json::<Value>().await.unwrap()["id"]
         .as_i64()
         .unwrap();
-    app.run_once("2026-12-06T12:00:00Z").await;
+    app.run_once("2030-01-15T12:00:00Z").await;
     let job: Value = api(&app, &alice, Method::GET, &format!("/jobs/{job_id}"))
         .send()
         .await

@@ -98,14 +98,14 @@ async fn a_listener_signs_up_adds_a_feed_and_gets_the_morning_episode_in_their_f
     assert!(page.contains("Added Valley News."), "{page}");
 
     // Before 07:00 London time: stories are found, nothing is made.
-    let early = app.run_once("2026-12-06T06:30:00Z").await;
+    let early = app.run_once("2030-01-15T06:30:00Z").await;
     assert_eq!(
         (early.poll.sources, early.poll.new_candidates, early.queued),
         (1, 2, 0)
     );
     assert!(early.jobs.is_empty());
     // At 07:00: one story (stories_per_day = 1) becomes an episode.
-    let morning = app.run_once("2026-12-06T07:00:00Z").await;
+    let morning = app.run_once("2030-01-15T07:00:00Z").await;
     assert_eq!(morning.queued, 1);
     assert_eq!(morning.jobs.len(), 1);
     assert!(
@@ -114,7 +114,7 @@ async fn a_listener_signs_up_adds_a_feed_and_gets_the_morning_episode_in_their_f
         morning.jobs[0].1
     );
     // The same day never delivers twice; the feed answers 304 to the next poll.
-    let later = app.run_once("2026-12-06T08:00:00Z").await;
+    let later = app.run_once("2030-01-15T08:00:00Z").await;
     assert_eq!((later.queued, later.jobs.len()), (0, 0));
     assert_eq!(site.hits("news/library") + site.hits("news/bridge"), 2);
 
@@ -290,7 +290,7 @@ async fn one_listener_never_sees_another_listeners_episodes_feed_or_settings() {
         .await
         .unwrap();
     assert!(response.text().await.unwrap().contains("Queued"));
-    let report = app.run_once("2026-12-06T12:00:00Z").await;
+    let report = app.run_once("2030-01-15T12:00:00Z").await;
     assert!(
         matches!(report.jobs[0].1, goosepod_server::Outcome::Published(_)),
         "{:?}",
@@ -431,7 +431,7 @@ async fn bad_sources_give_clear_errors_and_never_stop_the_others() {
         "application/rss+xml",
         "<rss><channel><item><title>cut",
     );
-    let report = app.run_once("2026-12-06T06:00:00Z").await;
+    let report = app.run_once("2030-01-15T06:00:00Z").await;
     assert_eq!(
         (
             report.poll.sources,

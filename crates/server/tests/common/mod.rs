@@ -35,7 +35,9 @@ impl TestApp {
         self.service.config.clone()
     }
 
-    /// Runs `run-once` on the same data directory with the clock at `at`.
+    /// Runs `run-once` on the same data directory with the clock at `at`. Sources added
+    /// through the pages are due from the real time they were added, so tests use
+    /// instants after it (2030).
     pub async fn run_once(&self, at: &str) -> goosepod_server::RunReport {
         let at: Timestamp = at.parse().unwrap();
         let service = Service::open(self.config(), Clock::Fixed(at))
@@ -65,6 +67,9 @@ pub fn test_config(data: &tempfile::TempDir, public_url: &str) -> ServiceConfig 
     config.fetch.total_timeout = std::time::Duration::from_secs(3);
     config.fetch.connect_timeout = std::time::Duration::from_secs(2);
     config.lease = std::time::Duration::from_secs(20);
+    // The tests drive polling, the schedule and the jobs with `run_once` and a fixed
+    // clock; the real clock's background work would race them.
+    config.background = false;
     config
 }
 
