@@ -1,10 +1,11 @@
-//! The web pages: sign-up, sign-in, the dashboard, sources and settings.
+//! The web pages: sign-up, sign-in, the dashboard, sources and settings, and their icon.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{ConnectInfo, Path, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -35,6 +36,18 @@ pub fn router() -> Router<Arc<Service>> {
         .route("/settings", get(settings_page).post(save_settings))
         .route("/settings/feed-token", post(rotate_feed_token))
         .route("/settings/api-token", post(new_api_token))
+        .route("/assets/icon.svg", get(icon))
+}
+
+/// The pages' icon (without one, browsers ask for `/favicon.ico` and log a 404).
+async fn icon() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../../assets/icon.svg"),
+    )
 }
 
 fn render(template: &impl Template) -> Result<Html<String>, Error> {

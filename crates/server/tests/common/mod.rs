@@ -75,11 +75,16 @@ pub fn test_config(data: &tempfile::TempDir, public_url: &str) -> ServiceConfig 
 
 /// Starts the service on port 0 with a fresh data directory.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_clock(Clock::System).await
+}
+
+/// [`spawn_app`] with the service (pages, poller, schedule and workers) reading `clock`.
+pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let base = format!("http://{address}");
-    let service = Service::open(test_config(&data, &base), Clock::System)
+    let service = Service::open(test_config(&data, &base), clock)
         .await
         .unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
