@@ -168,12 +168,16 @@ async fn open(settings: &Settings, data: &DataDirArg, clock: Clock) -> Result<Ar
 
 /// Runs `goosepod serve`.
 pub fn serve(args: ServeArgs, settings: &Settings) -> Result<ExitCode> {
-    let (config, bind) = config(settings, &args.data, args.bind)?;
+    let (mut config, bind) = config(settings, &args.data, args.bind)?;
     runtime()?.block_on(async {
-        let service = Service::open(config, Clock::System).await?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .with_context(|| format!("cannot listen on {bind}"))?;
+        if settings.service.public_url.is_none() {
+            // The address really bound (port 0 picks one).
+            config.public_url = Url::parse(&format!("http://{}/", listener.local_addr()?))?;
+        }
+        let service = Service::open(config, Clock::System).await?;
         eprintln!(
             "goosepod: serving {} on http://{} (data in {})",
             service.config.public_url,
