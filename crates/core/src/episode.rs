@@ -17,8 +17,8 @@
 //!   "lines": [ { "speaker": "a", "segment": "greeting", "text": "…", "personal": true,
 //!                "start": 0.0, "end": 9.4 }, … ],
 //!   "writer": { "kind": "offline", "notes": [] },
-//!   "audio": { "file": "episode.mp3", "duration_s": 301.2, "bytes": 2411520,
-//!              "loudness_lufs": -16.0, "true_peak_dbtp": -1.2 }
+//!   "audio": { "file": "episode.mp3", "mime_type": "audio/mpeg", "duration_s": 301.2,
+//!              "bytes": 2411520, "loudness_lufs": -16.0, "true_peak_dbtp": -1.2 }
 //! }
 //! ```
 //!
@@ -255,8 +255,10 @@ pub enum WriterKind {
 pub mod files {
     /// The episode itself (this module's [`super::Episode`]).
     pub const EPISODE_JSON: &str = "episode.json";
-    /// The audio.
+    /// The audio, as MP3.
     pub const MP3: &str = "episode.mp3";
+    /// The audio, as Opus in Ogg.
+    pub const OPUS: &str = "episode.opus";
     /// WebVTT transcript with `<v Speaker>` tags.
     pub const VTT: &str = "transcript.vtt";
     /// SRT transcript.
@@ -267,16 +269,39 @@ pub mod files {
     pub const PAGE: &str = "index.html";
     /// The cover image.
     pub const COVER: &str = "cover.png";
-    /// Every file of a finished episode directory.
-    pub const ALL: &[&str] = &[EPISODE_JSON, MP3, VTT, SRT, CHAPTERS, PAGE, COVER];
+    /// The names an episode's audio file may have; a directory holds one of them.
+    pub const AUDIO: &[&str] = &[MP3, OPUS];
+    /// Every name a finished episode directory may hold: its files are among these, with
+    /// one of the [`AUDIO`] names. (A directory holding only these is an episode's, and
+    /// may be replaced by a new one; a server serves only these.)
+    pub const ALL: &[&str] = &[EPISODE_JSON, MP3, OPUS, VTT, SRT, CHAPTERS, PAGE, COVER];
+
+    /// The files of a finished episode directory whose audio file is `audio`
+    /// ([`MP3`] or [`OPUS`]), in [`ALL`] order.
+    pub fn with_audio(audio: &str) -> [&str; 7] {
+        [EPISODE_JSON, audio, VTT, SRT, CHAPTERS, PAGE, COVER]
+    }
+}
+
+/// The MIME type `audio.mime_type` has in an `episode.json` written before it was
+/// recorded: every such episode is MP3.
+pub const DEFAULT_AUDIO_MIME_TYPE: &str = "audio/mpeg";
+
+fn default_audio_mime_type() -> String {
+    DEFAULT_AUDIO_MIME_TYPE.to_string()
 }
 
 /// The spoken episode.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Audio {
-    /// The audio file, relative to the episode's directory (`episode.mp3`).
+    /// The audio file, relative to the episode's directory (`episode.mp3`,
+    /// `episode.opus`).
     pub file: String,
+    /// The file's MIME type (`audio/mpeg`, `audio/ogg; codecs=opus`); `audio/mpeg` when
+    /// an older `episode.json` does not say.
+    #[serde(default = "default_audio_mime_type")]
+    pub mime_type: String,
     /// Length in seconds.
     pub duration_s: f64,
     /// File size in bytes.
@@ -659,9 +684,9 @@ impl Episode {
     /// - timings: either every line has `start` and `end` or none has; times are finite
     ///   and non-negative, `start <= end`, and a line starts no earlier than the previous
     ///   one ends;
-    /// - `audio`, when present: a file name, a positive duration and size, finite
-    ///   loudness and peak, timed lines, the last ending by the audio's end (within
-    ///   [`AUDIO_END_TOLERANCE_S`]).
+    /// - `audio`, when present: a file name (no directories), an `audio/…` MIME type, a
+    ///   positive duration and size, finite loudness and peak, timed lines, the last
+    ///   ending by the audio's end (within [`AUDIO_END_TOLERANCE_S`]).
     pub fn validate(&self) -> Result<(), EpisodeError> {
         if self.schema != SCHEMA_VERSION {
             return Err(EpisodeError::UnsupportedSchema {
@@ -843,6 +868,25 @@ impl Episode {
         let bad = |field, problem: String| Err(EpisodeError::BadAudio { field, problem });
         if audio.file.trim().is_empty() {
             return bad("file", "is empty".into());
+        }
+        if audio.file.contains(['/', '\\']) || audio.file == "." || audio.file == ".." {
+            return bad(
+                "file",
+                format!(
+                    "`{}` is not a file name in the episode's directory",
+                    audio.file
+                ),
+            );
+        }
+        let essence = audio.mime_type.split(';').next().unwrap_or_default().trim();
+        let shaped = essence
+            .strip_prefix("audio/")
+            .is_some_and(|subtype| !subtype.is_empty() && !subtype.contains(char::is_whitespace));
+        if !shaped {
+            return bad(
+                "mime_type",
+                format!("`{}` is not an audio MIME type", audio.mime_type),
+            );
         }
         if !(audio.duration_s.is_finite() && audio.duration_s > 0.0) {
             return bad(

@@ -11,7 +11,7 @@ use figment::providers::{Env, Format, Toml};
 use goosepod_ingest::fetch::FetchConfig;
 use goosepod_ingest::guard::AllowList;
 use goosepod_llm::LlmConfig;
-use goosepod_voice::{EngineKind, OpenAiSpeechConfig, PiperConfig};
+use goosepod_voice::{AudioFormat, EngineKind, OpenAiSpeechConfig, PiperConfig};
 use serde::Deserialize;
 
 /// The config file's sections; environment variables map onto them by prefix.
@@ -71,8 +71,15 @@ pub struct VoiceSettings {
     pub voice_a: Option<String>,
     /// Host B's voice.
     pub voice_b: Option<String>,
+    /// The audio file's format: `mp3` (`episode.mp3`) or `opus` (`episode.opus`).
+    pub format: Option<AudioFormat>,
     /// MP3 bit rate, kb/s.
     pub bitrate: Option<u32>,
+    /// Opus bit rate, kb/s.
+    pub opus_bitrate: Option<u32>,
+    /// A directory of spoken lines shared by every episode: a line already spoken the
+    /// same way (a story told to several listeners) is read from it, not spoken again.
+    pub line_cache: Option<PathBuf>,
     /// `[voice.openai_speech]`: the speech API (`base_url`, `model`, `api_key_env`,
     /// `timeout_s`, `max_attempts`).
     pub openai_speech: OpenAiSpeechConfig,

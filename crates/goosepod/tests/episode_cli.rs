@@ -180,6 +180,88 @@ fn a_failed_run_keeps_the_earlier_episode_and_a_new_run_replaces_it() {
     );
 }
 
+/// Every file under `dir`, at any depth.
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|path| if path.is_dir() { count_files(&path) } else { 1 })
+        .sum()
+}
+
+#[test]
+fn an_opus_episode_replaces_an_mp3_one_and_spoken_lines_are_shared_through_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("episode");
+    let out_str = out.to_str().unwrap();
+    let cache = dir.path().join("lines");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[voice]\nline_cache = {:?}\n", cache.to_str().unwrap()),
+    )
+    .unwrap();
+    let input = sample("en-harbor-battery.html");
+    let with_config = |name: &str, extra: &[&str]| {
+        let mut args = vec!["--config", config.to_str().unwrap()];
+        args.extend(episode_args(&input, out_str));
+        let at = args.iter().position(|a| *a == "--name").unwrap();
+        args[at + 1] = name;
+        args.extend(extra);
+        goosepod(&args)
+    };
+    check(&with_config("Norris", &[]));
+    assert!(out.join("episode.mp3").is_file());
+    let spoken_once = count_files(&cache);
+    assert!(spoken_once > 0, "[voice] line_cache is used");
+
+    // Another listener, as Opus: the MP3 episode is replaced.
+    let output = with_config("Ada", &["--format", "opus", "--opus-bitrate", "40"]);
+    check(&output);
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut expected = FILES.map(|f| f.replace("episode.mp3", "episode.opus"));
+    expected.sort();
+    assert_eq!(names, expected);
+    for file in &expected {
+        assert!(
+            stdout(&output).contains(&out.join(file).display().to_string()),
+            "{file} listed"
+        );
+    }
+    assert!(!stdout(&output).contains("episode.mp3"));
+    let episode =
+        Episode::from_json(&std::fs::read_to_string(out.join("episode.json")).unwrap()).unwrap();
+    let audio = episode.audio.as_ref().unwrap();
+    assert_eq!(audio.file, "episode.opus");
+    assert_eq!(audio.mime_type, "audio/ogg; codecs=opus");
+    let opus = std::fs::read(out.join("episode.opus")).unwrap();
+    assert_eq!(audio.bytes, opus.len() as u64);
+    assert_eq!(&opus[..4], b"OggS");
+    let page = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        page.contains(r#"<source src="episode.opus" type="audio/ogg; codecs=opus">"#),
+        "the player plays the Opus file"
+    );
+    assert!(page.contains(
+        r#"<a href="episode.opus" download type="audio/ogg; codecs=opus">Opus audio</a>"#
+    ));
+    assert!(!page.contains("episode.mp3"));
+    assert!(page.contains("Ada"));
+
+    // The story was spoken once: only lines for Ada were added to the cache.
+    let personal = episode.lines.iter().filter(|l| l.personal).count();
+    let added = count_files(&cache) - spoken_once;
+    assert!(
+        added > 0 && added <= personal,
+        "{added} added, {personal} personal"
+    );
+    assert!(leftovers(dir.path()).is_empty());
+}
+
 #[test]
 fn a_directory_holding_other_files_is_refused_before_any_work() {
     let dir = tempfile::tempdir().unwrap();

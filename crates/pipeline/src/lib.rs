@@ -1,6 +1,6 @@
 //! Goose Pod's episode pipeline: from an [`Article`] to a finished episode directory
-//! (`index.html`, `episode.mp3`, `episode.json`, transcripts, chapters, cover), for the
-//! command line and the server alike.
+//! (`index.html`, `episode.mp3` or `episode.opus`, `episode.json`, transcripts,
+//! chapters, cover), for the command line and the server alike.
 //!
 //! [`make_episode`] takes plain values (an [`Order`]) and reports its stages to an
 //! [`Observer`]; it has no terminal output and no global state, so many episodes can be
@@ -27,6 +27,7 @@ use goosepod_voice::{CoverArt, Progress};
 use jiff::Timestamp;
 
 pub use error::{PipelineError, PublishFailure, SpeakFailure};
+pub use goosepod_voice::AudioFormat;
 pub use observe::{Observer, Silent, Stage};
 pub use output::OutputError;
 pub use voice::{UnsupportedLanguage, VoiceChoice};
@@ -51,7 +52,8 @@ pub struct Order<'a> {
     /// `None` leaves every link relative.
     pub base_url: Option<&'a str>,
     /// The episode's directory. It appears only when complete; an earlier episode there
-    /// is replaced, a directory holding anything else is refused before any work.
+    /// (in either audio format) is replaced, a directory holding anything else is
+    /// refused before any work.
     pub out_dir: &'a Path,
 }
 
@@ -98,12 +100,13 @@ fn speak(
     let cover =
         goosepod_publish::cover_png(&episode.title, TAG_COVER_SIZE).map_err(SpeakFailure::Cover)?;
     config.cover = Some(CoverArt::from_bytes(cover)?);
+    let encoding = format!("encoding {}", config.format.as_str().to_uppercase());
     let total = script.lines.len() as u64;
     observer.progress(0, total);
     let spoken = goosepod_voice::speak(&script, &config, dir, &|progress| match progress {
         Progress::Speaking { done, total } => observer.progress(done as u64, total as u64),
         Progress::Mastering => observer.status("mastering loudness"),
-        Progress::Encoding => observer.status("encoding MP3"),
+        Progress::Encoding => observer.status(&encoding),
         Progress::Writing => observer.status("writing audio files"),
     })?;
     record_in_episode(episode, &spoken);

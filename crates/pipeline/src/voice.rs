@@ -1,11 +1,14 @@
-//! How an episode is spoken, as plain data: the engine and voice of each host, the bit
-//! rate, and the speech API's and Piper's settings. The command line fills it from its
-//! flags and config file; a server keeps it per listener.
+//! How an episode is spoken, as plain data: the engine and voice of each host, the
+//! audio format and bit rates, the speech API's and Piper's settings, and the shared
+//! line cache. The command line fills it from its flags and config file; a server keeps
+//! it per listener.
+
+use std::path::PathBuf;
 
 use goosepod_voice::engine::piper;
 use goosepod_voice::{
-    EngineKind, Language, OpenAiSpeechConfig, PiperConfig, Speaker, SpeechScript, VoiceConfig,
-    VoiceSpec,
+    AudioFormat, EngineKind, Language, OpenAiSpeechConfig, PiperConfig, Speaker, SpeechScript,
+    VoiceConfig, VoiceSpec,
 };
 use serde::{Deserialize, Serialize};
 
@@ -30,12 +33,21 @@ pub struct VoiceChoice {
     pub voice_a: Option<String>,
     /// Host B's voice.
     pub voice_b: Option<String>,
+    /// The audio file's format: `mp3` (`episode.mp3`) or `opus` (`episode.opus`, Opus
+    /// in Ogg).
+    pub format: AudioFormat,
     /// MP3 bit rate, kb/s.
     pub bitrate_kbps: u32,
+    /// Opus bit rate, kb/s.
+    pub opus_bitrate_kbps: u32,
     /// The OpenAI-compatible speech API, for the `openai-speech` engine.
     pub openai_speech: OpenAiSpeechConfig,
     /// Where Piper voices and the ONNX Runtime library are, for the `piper` engine.
     pub piper: PiperConfig,
+    /// A directory of spoken lines shared by every episode made with it: a line already
+    /// spoken with the same voice and settings (a story's body, heard by many
+    /// listeners) is read instead of spoken again. `None` speaks every line.
+    pub line_cache: Option<PathBuf>,
 }
 
 impl Default for VoiceChoice {
@@ -47,9 +59,12 @@ impl Default for VoiceChoice {
             engine_b: None,
             voice_a: None,
             voice_b: None,
+            format: defaults.format,
             bitrate_kbps: defaults.bitrate_kbps,
+            opus_bitrate_kbps: defaults.opus_bitrate_kbps,
             openai_speech: defaults.openai_speech,
             piper: defaults.piper,
+            line_cache: defaults.line_cache,
         }
     }
 }
@@ -64,9 +79,12 @@ impl VoiceChoice {
         let mut config = VoiceConfig {
             engine: self.engine,
             host_engines: [self.engine_a, self.engine_b],
+            format: self.format,
             bitrate_kbps: self.bitrate_kbps,
+            opus_bitrate_kbps: self.opus_bitrate_kbps,
             openai_speech: self.openai_speech.clone(),
             piper: self.piper.clone(),
+            line_cache: self.line_cache.clone(),
             ..VoiceConfig::default()
         };
         let names = [self.voice_a.clone(), self.voice_b.clone()];
@@ -134,9 +152,31 @@ mod tests {
         assert_eq!(choice.engine, EngineKind::Espeak);
         assert_eq!(choice.engine_b, Some(EngineKind::Piper));
         assert_eq!(choice.bitrate_kbps, 96);
+        assert_eq!(choice.format, AudioFormat::Mp3);
+        assert_eq!(choice.line_cache, None);
         let text = toml::to_string(&choice).unwrap();
         assert_eq!(toml::from_str::<VoiceChoice>(&text).unwrap(), choice);
         assert!(toml::from_str::<VoiceChoice>("engine = \"loud\"").is_err());
+    }
+
+    #[test]
+    fn format_bit_rates_and_line_cache_reach_the_voice_stage() {
+        let choice: VoiceChoice = toml::from_str(
+            "format = \"opus\"\nopus_bitrate_kbps = 32\nline_cache = \"/srv/goosepod/cache/lines\"",
+        )
+        .unwrap();
+        assert_eq!(choice.format, AudioFormat::Opus);
+        let text = toml::to_string(&choice).unwrap();
+        assert_eq!(toml::from_str::<VoiceChoice>(&text).unwrap(), choice);
+        let config = choice.config_for(&mut script()).unwrap();
+        assert_eq!(config.format, AudioFormat::Opus);
+        assert_eq!(config.opus_bitrate_kbps, 32);
+        assert_eq!(config.bitrate_kbps, VoiceConfig::default().bitrate_kbps);
+        assert_eq!(
+            config.line_cache.as_deref(),
+            Some(std::path::Path::new("/srv/goosepod/cache/lines"))
+        );
+        assert!(toml::from_str::<VoiceChoice>("format = \"ogg\"").is_err());
     }
 
     #[test]

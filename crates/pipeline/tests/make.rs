@@ -10,6 +10,7 @@ use goosepod_core::{Article, Episode, HostPair, Language, Listener};
 use goosepod_pipeline::{
     Observer, Order, PipelineError, ScriptWriter, SpeakFailure, Stage, VoiceChoice, make_episode,
 };
+use goosepod_voice::AudioFormat;
 use jiff::Timestamp;
 
 /// What an observer was told, in order (progress reduced to its last value).
@@ -121,24 +122,25 @@ fn entries(dir: &Path) -> Vec<String> {
 /// Checks a finished episode directory against the episode returned; returns the
 /// episode as stored.
 fn check_directory(dir: &Path, made: &Episode) -> Episode {
-    let mut expected: Vec<String> = files::ALL.iter().map(ToString::to_string).collect();
+    let json = std::fs::read_to_string(dir.join(files::EPISODE_JSON)).unwrap();
+    let stored = Episode::from_json(&json).unwrap();
+    assert_eq!(&stored, made);
+    let audio = stored.audio.as_ref().expect("audio facts");
+    let names = files::with_audio(&audio.file);
+    let mut expected: Vec<String> = names.iter().map(ToString::to_string).collect();
     expected.sort();
     assert_eq!(entries(dir), expected, "every file, nothing else");
-    for name in files::ALL {
+    for name in names {
         assert!(
             std::fs::metadata(dir.join(name)).unwrap().len() > 0,
             "{name}"
         );
     }
-    let json = std::fs::read_to_string(dir.join(files::EPISODE_JSON)).unwrap();
-    let stored = Episode::from_json(&json).unwrap();
-    assert_eq!(&stored, made);
     assert!(stored.is_timed(), "every line has its timing");
-    let audio = stored.audio.as_ref().expect("audio facts");
     assert!(audio.duration_s > 10.0, "{}", audio.duration_s);
     assert_eq!(
         audio.bytes,
-        std::fs::metadata(dir.join(files::MP3)).unwrap().len()
+        std::fs::metadata(dir.join(&audio.file)).unwrap().len()
     );
     let last_end = stored.lines.last().and_then(|l| l.end).unwrap();
     assert!(last_end <= audio.duration_s + 0.01);
@@ -331,4 +333,59 @@ fn two_episodes_are_made_at_once_on_different_threads() {
     }
     let dirs: Vec<PathBuf> = jobs.iter().map(|(_, out)| out.clone()).collect();
     assert_eq!(entries(dir.path()), ["en", "zh"], "{dirs:?}");
+}
+
+/// Every file under `dir`, at any depth.
+fn count_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .map(|path| if path.is_dir() { count_files(&path) } else { 1 })
+        .sum()
+}
+
+#[test]
+fn an_opus_episode_replaces_an_mp3_one_and_a_second_listener_reuses_the_spoken_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("episode");
+    let cache = dir.path().join("lines");
+    let mut inputs = Inputs::new("en-harbor-battery.html", Language::EnUs, "UTC");
+    inputs.voice.line_cache = Some(cache.clone());
+
+    let mp3 = make_episode(&inputs.order(&out), &goosepod_pipeline::Silent).unwrap();
+    assert_eq!(mp3.audio.as_ref().unwrap().file, files::MP3);
+    check_directory(&out, &mp3);
+    let spoken_once = count_files(&cache);
+    assert!(spoken_once > 0, "the lines are in the cache");
+
+    // The same story for another listener, as Opus, into the same directory.
+    inputs.voice.format = AudioFormat::Opus;
+    inputs.listener.name = "Ada".to_string();
+    let recorder = Recorder::default();
+    let opus = make_episode(&inputs.order(&out), &recorder).unwrap();
+    let audio = opus.audio.as_ref().unwrap();
+    assert_eq!(audio.file, files::OPUS);
+    assert_eq!(audio.mime_type, AudioFormat::Opus.mime_type());
+    check_directory(&out, &opus);
+    assert!(
+        !out.join(files::MP3).exists(),
+        "the MP3 went with its episode"
+    );
+    assert!(
+        recorder
+            .events()
+            .contains(&Event::Status("encoding OPUS".into()))
+    );
+    let ogg = std::fs::read(out.join(files::OPUS)).unwrap();
+    assert_eq!(&ogg[..4], b"OggS");
+    let page = std::fs::read_to_string(out.join(files::PAGE)).unwrap();
+    assert!(page.contains(r#"src="https://pods.example/norris/1/episode.opus""#));
+    assert!(!page.contains(files::MP3), "no link to an MP3");
+
+    // Only the lines that name the listener were spoken again.
+    let personal = opus.lines.iter().filter(|line| line.personal).count();
+    let added = count_files(&cache) - spoken_once;
+    assert!(added > 0, "the greeting names Ada");
+    assert!(added <= personal, "{added} new lines, {personal} personal");
+    assert!(added < opus.lines.len() / 2);
 }

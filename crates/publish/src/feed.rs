@@ -79,6 +79,24 @@ pub struct Enclosure<'a> {
     pub mime_type: &'a str,
 }
 
+impl<'a> Enclosure<'a> {
+    /// The enclosure of an episode's audio (`episode.json`'s `audio`) served at `url`:
+    /// its size, and its MIME type as [`enclosure_type`] gives it.
+    pub fn for_audio(url: &'a str, audio: &'a goosepod_core::episode::Audio) -> Enclosure<'a> {
+        Enclosure {
+            url,
+            length: audio.bytes,
+            mime_type: enclosure_type(&audio.mime_type),
+        }
+    }
+}
+
+/// An audio file's MIME type as an enclosure names it: without parameters
+/// (`audio/ogg; codecs=opus` is `audio/ogg`), the form podcast apps match on.
+pub fn enclosure_type(mime_type: &str) -> &str {
+    mime_type.split(';').next().unwrap_or_default().trim()
+}
+
 /// One transcript of an episode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Transcript<'a> {
@@ -318,6 +336,33 @@ mod tests {
         ] {
             assert!(xml.contains(expected), "{expected} missing from\n{xml}");
         }
+    }
+
+    #[test]
+    fn an_opus_episode_is_enclosed_as_ogg_audio() {
+        let audio = goosepod_core::episode::Audio {
+            file: goosepod_core::episode::files::OPUS.to_string(),
+            mime_type: "audio/ogg; codecs=opus".to_string(),
+            duration_s: 301.6,
+            bytes: 2_118_406,
+            loudness_lufs: -16.0,
+            true_peak_dbtp: -1.3,
+        };
+        let mut feed = feed();
+        feed.episodes[0].audio =
+            Enclosure::for_audio("https://pod.example.com/e/1/episode.opus", &audio);
+        let xml = render_feed(&feed).unwrap();
+        assert!(
+            xml.contains(
+                "<enclosure url=\"https://pod.example.com/e/1/episode.opus\" length=\"2118406\" type=\"audio/ogg\"/>"
+            ),
+            "{xml}"
+        );
+        let channel = Channel::read_from(xml.as_bytes()).unwrap();
+        let enclosure = channel.items[0].enclosure.as_ref().unwrap();
+        assert_eq!(enclosure.mime_type, "audio/ogg");
+        assert_eq!(enclosure_type("audio/mpeg"), "audio/mpeg");
+        assert_eq!(enclosure_type(" audio/ogg ;codecs=opus"), "audio/ogg");
     }
 
     #[test]

@@ -22,6 +22,11 @@ pub struct Labels {
     pub read_original: &'static str,
     pub analysis: &'static str,
     pub downloads: &'static str,
+    /// The download link of an MP3 file.
+    pub mp3_download: &'static str,
+    /// The download link of an Opus file.
+    pub opus_download: &'static str,
+    /// The download link of audio in another format.
     pub audio_download: &'static str,
     pub vtt_download: &'static str,
     pub srt_download: &'static str,
@@ -49,7 +54,9 @@ const EN: Labels = Labels {
     read_original: "Read the original",
     analysis: "Analysis",
     downloads: "Downloads",
-    audio_download: "MP3 audio",
+    mp3_download: "MP3 audio",
+    opus_download: "Opus audio",
+    audio_download: "Audio",
     vtt_download: "Transcript (WebVTT)",
     srt_download: "Transcript (SRT)",
     chapters_download: "Chapters (JSON)",
@@ -75,7 +82,9 @@ const ZH: Labels = Labels {
     read_original: "阅读原文",
     analysis: "分析",
     downloads: "下载",
-    audio_download: "MP3 音频",
+    mp3_download: "MP3 音频",
+    opus_download: "Opus 音频",
+    audio_download: "音频",
     vtt_download: "文字稿(WebVTT)",
     srt_download: "文字稿(SRT)",
     chapters_download: "章节(JSON)",
@@ -84,10 +93,73 @@ const ZH: Labels = Labels {
     made_by_model: "本期节目由 Goose Pod 根据上方原文制作,文稿由 {model} 撰写。",
 };
 
+impl Labels {
+    /// The download link's words for an audio file of `mime_type` named `file`:
+    /// MP3 for `audio/mpeg`, Opus for `audio/opus`, a `codecs=opus` parameter or an
+    /// `.opus` file, plain "audio" otherwise.
+    pub fn audio_download_for(&self, file: &str, mime_type: &str) -> &'static str {
+        let mut parts = mime_type.split(';').map(str::trim);
+        let essence = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let opus_codec = parts.any(|p| {
+            p.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("codecs")
+                    && value.trim_matches('"').eq_ignore_ascii_case("opus")
+            })
+        });
+        if essence == "audio/mpeg" || essence == "audio/mp3" {
+            self.mp3_download
+        } else if essence == "audio/opus"
+            || opus_codec
+            || (essence == "audio/ogg" && file.to_ascii_lowercase().ends_with(".opus"))
+        {
+            self.opus_download
+        } else {
+            self.audio_download
+        }
+    }
+}
+
 /// The labels for a show in `language`.
 pub fn labels(language: Language) -> &'static Labels {
     match language {
         Language::ZhCn => &ZH,
         Language::EnUs => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_download_names_the_audio_format() {
+        let en = labels(Language::EnUs);
+        assert_eq!(
+            en.audio_download_for("episode.mp3", "audio/mpeg"),
+            "MP3 audio"
+        );
+        assert_eq!(
+            en.audio_download_for("episode.opus", "audio/ogg; codecs=opus"),
+            "Opus audio"
+        );
+        assert_eq!(
+            en.audio_download_for("x.ogg", "audio/ogg; codecs=\"opus\""),
+            "Opus audio"
+        );
+        assert_eq!(
+            en.audio_download_for("episode.opus", "audio/ogg"),
+            "Opus audio"
+        );
+        assert_eq!(en.audio_download_for("x.ogg", "audio/ogg"), "Audio");
+        assert_eq!(en.audio_download_for("x.m4a", "audio/mp4"), "Audio");
+        let zh = labels(Language::ZhCn);
+        assert_eq!(
+            zh.audio_download_for("episode.opus", "audio/ogg; codecs=opus"),
+            "Opus 音频"
+        );
+        assert_eq!(
+            zh.audio_download_for("episode.mp3", "audio/mpeg"),
+            "MP3 音频"
+        );
     }
 }

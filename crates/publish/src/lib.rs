@@ -18,7 +18,8 @@ pub mod sanitize;
 
 pub use cover::{COVER_SIZE, TAG_COVER_SIZE, cover_png};
 pub use feed::{
-    Enclosure, FeedEpisode, FeedError, PodcastFeed, Transcript, TranscriptFormat, render_feed,
+    Enclosure, FeedEpisode, FeedError, PodcastFeed, Transcript, TranscriptFormat, enclosure_type,
+    render_feed,
 };
 pub use page::{PageOptions, render_page};
 

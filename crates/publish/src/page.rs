@@ -65,7 +65,7 @@ pub fn render_page(episode: &Episode, options: &PageOptions<'_>) -> Result<Strin
                     .collect(),
             })
             .collect(),
-        downloads: downloads(&audio.file, labels),
+        downloads: downloads(&audio.file, &audio.mime_type, labels),
         footer: match &episode.writer.model {
             Some(model) => labels.made_by_model.replace("{model}", model),
             None => labels.made_offline.to_string(),
@@ -73,6 +73,7 @@ pub fn render_page(episode: &Episode, options: &PageOptions<'_>) -> Result<Strin
         links: Links {
             page: options.base_url.map(|_| link(files::PAGE)),
             audio: link(&audio.file),
+            audio_type: &audio.mime_type,
             cover: link(files::COVER),
         },
         labels,
@@ -101,15 +102,17 @@ struct EpisodePage<'a> {
     analysis: Vec<AnalysisView<'a>>,
     downloads: Vec<Download>,
     footer: String,
-    links: Links,
+    links: Links<'a>,
     labels: &'static Labels,
     style: &'static str,
     script: &'static str,
 }
 
-struct Links {
+struct Links<'a> {
     page: Option<String>,
     audio: String,
+    /// The audio's MIME type, as the episode records it.
+    audio_type: &'a str,
     cover: String,
 }
 
@@ -138,7 +141,7 @@ struct AnalysisView<'a> {
 
 struct Download {
     href: String,
-    mime: &'static str,
+    mime: String,
     label: &'static str,
 }
 
@@ -197,9 +200,13 @@ fn source<'a>(episode: &'a Episode, labels: &Labels) -> SourceView<'a> {
     }
 }
 
-fn downloads(audio_file: &str, labels: &Labels) -> Vec<Download> {
+fn downloads(audio_file: &str, audio_type: &str, labels: &Labels) -> Vec<Download> {
     [
-        (audio_file, "audio/mpeg", labels.audio_download),
+        (
+            audio_file,
+            audio_type,
+            labels.audio_download_for(audio_file, audio_type),
+        ),
         (files::VTT, "text/vtt", labels.vtt_download),
         (files::SRT, "application/x-subrip", labels.srt_download),
         (
@@ -216,7 +223,7 @@ fn downloads(audio_file: &str, labels: &Labels) -> Vec<Download> {
     .into_iter()
     .map(|(href, mime, label)| Download {
         href: href.to_string(),
-        mime,
+        mime: mime.to_string(),
         label,
     })
     .collect()

@@ -41,11 +41,7 @@ fn feed_episode(id: &str, episode: &'static Episode, published: Timestamp) -> Fe
         page_url: url(""),
         published,
         duration_s: audio.duration_s,
-        audio: Enclosure {
-            url: url(files::MP3),
-            length: audio.bytes,
-            mime_type: "audio/mpeg",
-        },
+        audio: Enclosure::for_audio(url(&audio.file), audio),
         image_url: Some(url(files::COVER)),
         transcripts: vec![
             Transcript {

@@ -3,12 +3,21 @@
 
 use base64::Engine as _;
 use goosepod_core::Episode;
+use goosepod_core::episode::files;
 use goosepod_publish::{PageOptions, PublishError, render_page};
 use sha2::{Digest, Sha256};
 
 fn episode(name: &str) -> Episode {
     let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
     Episode::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The same episode as if spoken to Opus in Ogg.
+fn as_opus(mut episode: Episode) -> Episode {
+    let audio = episode.audio.as_mut().unwrap();
+    audio.file = files::OPUS.to_string();
+    audio.mime_type = "audio/ogg; codecs=opus".to_string();
+    episode
 }
 
 fn page(episode: &Episode) -> String {
@@ -55,6 +64,77 @@ fn chinese_page_matches_its_snapshot() {
 }
 
 #[test]
+fn english_opus_page_matches_its_snapshot() {
+    insta::assert_snapshot!("en_opus_page", page(&as_opus(episode("en-episode.json"))));
+}
+
+#[test]
+fn chinese_opus_page_matches_its_snapshot() {
+    insta::assert_snapshot!("zh_opus_page", page(&as_opus(episode("zh-episode.json"))));
+}
+
+#[test]
+fn the_player_and_the_download_use_the_episodes_audio_file_and_type() {
+    let cases = [
+        (
+            "en-episode.json",
+            false,
+            "episode.mp3",
+            "audio/mpeg",
+            "MP3 audio",
+        ),
+        (
+            "zh-episode.json",
+            false,
+            "episode.mp3",
+            "audio/mpeg",
+            "MP3 音频",
+        ),
+        (
+            "en-episode.json",
+            true,
+            "episode.opus",
+            "audio/ogg; codecs=opus",
+            "Opus audio",
+        ),
+        (
+            "zh-episode.json",
+            true,
+            "episode.opus",
+            "audio/ogg; codecs=opus",
+            "Opus 音频",
+        ),
+    ];
+    for (fixture, opus, file, mime, label) in cases {
+        let mut episode = episode(fixture);
+        if opus {
+            episode = as_opus(episode);
+        }
+        let html = page(&episode);
+        let player = between(&html, r#"<audio id="audio" "#, "</audio>");
+        assert_eq!(
+            unescape(player),
+            format!(r#"controls preload="metadata"><source src="{file}" type="{mime}">"#)
+        );
+        let download = between(&html, r#"<ul class="downloads">"#, "</li>");
+        assert_eq!(
+            unescape(download.trim_start()),
+            format!(r#"<li><a href="{file}" download type="{mime}">{label}</a>"#)
+        );
+        assert!(unescape(&html).contains(&format!(
+            r#"<meta property="og:audio:type" content="{mime}">"#
+        )));
+        let other = if opus { files::MP3 } else { files::OPUS };
+        assert!(!html.contains(other), "{fixture}: no link to {other}");
+        let other_label = if opus { "MP3 " } else { "Opus " };
+        assert!(
+            !between(&html, r#"<ul class="downloads">"#, "</ul>").contains(other_label),
+            "{fixture}: {other_label}"
+        );
+    }
+}
+
+#[test]
 fn every_line_is_on_the_page_in_order_with_its_timing() {
     let episode = episode("en-episode.json");
     let html = page(&episode);
@@ -83,7 +163,9 @@ fn the_player_shows_the_real_duration_before_the_audio_loads() {
         format!("{minutes}:{seconds:02}")
     );
     assert!(html.contains(&format!(r#"data-duration="{:.3}""#, audio.duration_s)));
-    assert!(html.contains(r#"<audio id="audio" controls preload="metadata" src="episode.mp3">"#));
+    assert!(html.contains(
+        r#"<audio id="audio" controls preload="metadata"><source src="episode.mp3" type="audio/mpeg"></audio>"#
+    ));
 }
 
 #[test]

@@ -236,6 +236,8 @@ async fn make(
         duration_s: audio.duration_s,
         audio_bytes: audio.bytes as i64,
         media_key,
+        audio_file: audio.file.clone(),
+        audio_type: audio.mime_type.clone(),
     })
 }
 

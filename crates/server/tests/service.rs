@@ -225,6 +225,195 @@ async fn a_listener_signs_up_adds_a_feed_and_gets_the_morning_episode_in_their_f
     app.stop().await;
 }
 
+/// Queues an episode of the article at `url` through the dashboard's form.
+async fn queue_link(app: &TestApp, client: &reqwest::Client, url: &str) {
+    let page = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let response = client
+        .post(app.url("/episodes/new"))
+        .form(&[("csrf", csrf_of(&page).as_str()), ("url", url)])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.text().await.unwrap().contains("Queued"));
+}
+
+/// Files under `dir`, at any depth (0 if it does not exist).
+fn count_files(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .map(|e| e.unwrap().path())
+        .map(|path| if path.is_dir() { count_files(&path) } else { 1 })
+        .sum()
+}
+
+/// A new API token, made on the settings page.
+async fn api_token(app: &TestApp, client: &reqwest::Client) -> String {
+    let page = client
+        .get(app.url("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let page = client
+        .post(app.url("/settings/api-token"))
+        .form(&[("csrf", csrf_of(&page).as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let start = page.find("<code>").expect("the token is shown") + 6;
+    page[start..].split('<').next().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_opus_service_speaks_a_shared_story_once_and_serves_it_seekable_in_the_feed() {
+    let site = Site::start().await;
+    publish_articles(&site);
+    let app = spawn_app_with(|config| {
+        config.recipe.voice.format = goosepod_pipeline::AudioFormat::Opus;
+        config.recipe.voice.line_cache = Some(config.data_dir.join("cache").join("lines"));
+    })
+    .await;
+    let cache = app.data.path().join("cache").join("lines");
+    let alice = sign_up(&app, "alice@example.com", "Alice").await;
+    let bob = sign_up(&app, "bob@example.com", "Bob").await;
+
+    // Jobs queued now are due within the hour, whatever the day.
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)).to_string();
+
+    // Alice's episode of the story fills the line cache.
+    queue_link(&app, &alice, &site.url("news/bridge")).await;
+    let first = app.run_once(&soon).await;
+    assert!(
+        matches!(first.jobs[0].1, goosepod_server::Outcome::Published(_)),
+        "{:?}",
+        first.jobs[0].1
+    );
+    let spoken_once = count_files(&cache);
+    assert!(spoken_once > 0, "the lines are kept in the data directory");
+
+    // Bob's episode of the same story is spoken from it, but for his own greeting.
+    queue_link(&app, &bob, &site.url("news/bridge")).await;
+    let second = app.run_once(&soon).await;
+    let goosepod_server::Outcome::Published(row) = &second.jobs[0].1 else {
+        panic!("{:?}", second.jobs[0].1);
+    };
+    assert_eq!(row.audio_file, "episode.opus");
+    assert_eq!(row.audio_type, "audio/ogg; codecs=opus");
+    assert_eq!(row.story_id, {
+        let goosepod_server::Outcome::Published(first) = &first.jobs[0].1 else {
+            unreachable!()
+        };
+        first.story_id
+    });
+    let dashboard = bob
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let feed = feed_url(&dashboard);
+    let episode_json = format!(
+        "{}{}/episode.json",
+        feed.trim_end_matches("feed.xml"),
+        row.public_id
+    );
+    let episode = goosepod_core::Episode::from_json(
+        &reqwest::get(&episode_json)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(episode.listener.name, "Bob");
+    let personal = episode.lines.iter().filter(|l| l.personal).count();
+    let added = count_files(&cache) - spoken_once;
+    assert!(
+        added > 0 && added <= personal,
+        "{added} lines spoken for Bob, {personal} of his {} lines are personal",
+        episode.lines.len()
+    );
+
+    // Bob's feed lists the Opus file as Ogg audio.
+    let xml = reqwest::get(&feed).await.unwrap().text().await.unwrap();
+    let parsed = parse_with_python(&xml);
+    let enclosure = &parsed["podcastparser"]["episodes"][0]["enclosures"][0];
+    assert_eq!(enclosure["mime_type"], "audio/ogg");
+    let audio_url = enclosure["url"].as_str().unwrap();
+    assert!(audio_url.ends_with("/episode.opus"), "{audio_url}");
+    let length = enclosure["file_size"].as_u64().unwrap();
+    assert_eq!(length, row.audio_bytes as u64);
+    assert_eq!(
+        parsed["feedparser"]["entries"][0]["enclosures"][0]["type"],
+        "audio/ogg"
+    );
+
+    // The file is served whole and in ranges, as Ogg.
+    let http = reqwest::Client::new();
+    let whole = http.get(audio_url).send().await.unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()[header::CONTENT_TYPE], "audio/ogg");
+    let bytes = whole.bytes().await.unwrap();
+    assert_eq!(bytes.len() as u64, length);
+    assert_eq!(&bytes[..4], b"OggS");
+    let part = http
+        .get(audio_url)
+        .header(header::RANGE, "bytes=1000-1999")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()[header::CONTENT_RANGE],
+        format!("bytes 1000-1999/{length}").as_str()
+    );
+    assert_eq!(&part.bytes().await.unwrap()[..], &bytes[1000..2000]);
+
+    // The page plays it; the API links it.
+    let page = bob
+        .get(app.url(&format!("/episodes/{}/", row.public_id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(r#"<source src="episode.opus" type="audio/ogg; codecs=opus">"#),
+        "{page}"
+    );
+    let token = api_token(&app, &bob).await;
+    let listed: serde_json::Value = http
+        .get(app.url("/api/v1/episodes"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["audio_url"], audio_url);
+    assert_eq!(listed[0]["audio_type"], "audio/ogg; codecs=opus");
+    app.stop().await;
+}
+
 /// Parses a feed with PyPI's podcastparser and feedparser; returns what each read.
 fn parse_with_python(xml: &str) -> serde_json::Value {
     let site = std::env::var("GOOSEPOD_PYTHON_SITE").expect(

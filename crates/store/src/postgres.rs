@@ -623,8 +623,8 @@ impl Store for PostgresStore {
         }
         let row = sqlx::query(&format!(
             "INSERT INTO episodes (user_id, public_id, story_id, title, summary, language, \
-             published_at, duration_s, audio_bytes, media_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING {EPISODE_COLUMNS}"
+             published_at, duration_s, audio_bytes, media_key, audio_file, audio_type) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {EPISODE_COLUMNS}"
         ))
         .bind(new.user_id)
         .bind(&new.public_id)
@@ -636,6 +636,8 @@ impl Store for PostgresStore {
         .bind(new.duration_s)
         .bind(new.audio_bytes)
         .bind(&new.media_key)
+        .bind(&new.audio_file)
+        .bind(&new.audio_type)
         .fetch_one(&mut *tx)
         .await
         .map_err(|err| conflict(err, "an episode with this id"))?;

@@ -219,10 +219,14 @@ pub struct EpisodeRow {
     pub published_at: Timestamp,
     /// Audio length, seconds.
     pub duration_s: f64,
-    /// MP3 size, bytes.
+    /// Audio file size, bytes.
     pub audio_bytes: i64,
     /// Where its files are in media storage.
     pub media_key: String,
+    /// The audio file's name in its directory (`episode.mp3`, `episode.opus`).
+    pub audio_file: String,
+    /// The audio file's MIME type (`audio/mpeg`, `audio/ogg; codecs=opus`).
+    pub audio_type: String,
 }
 
 /// An episode being published.
@@ -244,10 +248,14 @@ pub struct NewEpisode {
     pub published_at: Timestamp,
     /// Audio length.
     pub duration_s: f64,
-    /// MP3 size.
+    /// Audio file size.
     pub audio_bytes: i64,
     /// Media key.
     pub media_key: String,
+    /// The audio file's name in its directory.
+    pub audio_file: String,
+    /// The audio file's MIME type.
+    pub audio_type: String,
 }
 
 /// A job's state.

@@ -186,7 +186,7 @@ pub(crate) fn story(row: &impl Columns) -> Result<Story> {
 
 /// The columns [`episode`] reads.
 pub(crate) const EPISODE_COLUMNS: &str = "id, user_id, public_id, story_id, title, summary, \
-     language, published_at, duration_s, audio_bytes, media_key";
+     language, published_at, duration_s, audio_bytes, media_key, audio_file, audio_type";
 
 /// Reads an episode.
 pub(crate) fn episode(row: &impl Columns) -> Result<EpisodeRow> {
@@ -202,6 +202,8 @@ pub(crate) fn episode(row: &impl Columns) -> Result<EpisodeRow> {
         duration_s: row.real("duration_s")?,
         audio_bytes: row.int("audio_bytes")?,
         media_key: row.text("media_key")?,
+        audio_file: row.text("audio_file")?,
+        audio_type: row.text("audio_type")?,
     })
 }
 

@@ -596,8 +596,8 @@ impl Store for SqliteStore {
         }
         let row = sqlx::query(&format!(
             "INSERT INTO episodes (user_id, public_id, story_id, title, summary, language, \
-             published_at, duration_s, audio_bytes, media_key) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {EPISODE_COLUMNS}"
+             published_at, duration_s, audio_bytes, media_key, audio_file, audio_type) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {EPISODE_COLUMNS}"
         ))
         .bind(new.user_id)
         .bind(&new.public_id)
@@ -609,6 +609,8 @@ impl Store for SqliteStore {
         .bind(new.duration_s)
         .bind(new.audio_bytes)
         .bind(&new.media_key)
+        .bind(&new.audio_file)
+        .bind(&new.audio_type)
         .fetch_one(&mut *tx)
         .await
         .map_err(|err| conflict(err, "an episode with this id"))?;

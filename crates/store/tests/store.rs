@@ -99,6 +99,8 @@ fn new_episode(user_id: i64, public_id: &str) -> NewEpisode {
         duration_s: 61.5,
         audio_bytes: 4096,
         media_key: format!("{user_id}/{public_id}"),
+        audio_file: "episode.mp3".into(),
+        audio_type: "audio/mpeg".into(),
     }
 }
 
@@ -393,11 +395,20 @@ async fn a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires(db: 
             .unwrap()
             .is_none()
     );
+    let opus = NewEpisode {
+        audio_file: "episode.opus".into(),
+        audio_type: "audio/ogg; codecs=opus".into(),
+        ..new_episode(user.id, "e1")
+    };
     let published = store
-        .finish_job(claimed.id, "w2", new_episode(user.id, "e1"), at(93))
+        .finish_job(claimed.id, "w2", opus, at(93))
         .await
         .unwrap()
         .unwrap();
+    assert_eq!(
+        (published.audio_file.as_str(), published.audio_type.as_str()),
+        ("episode.opus", "audio/ogg; codecs=opus")
+    );
     let done = store.job(user.id, claimed.id).await.unwrap().unwrap();
     assert_eq!(done.state, JobState::Done);
     assert_eq!(done.episode_id, Some(published.id));

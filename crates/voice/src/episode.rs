@@ -80,7 +80,7 @@ pub fn script_from_episode(episode: &Episode, show: &str) -> SpeechScript {
 }
 
 /// Writes what was spoken back into `episode`: each line's `start`/`end`, each host's
-/// voice, and the `audio` object.
+/// voice, and the `audio` object (file name and MIME type among its facts).
 pub fn record_in_episode(episode: &mut Episode, spoken: &SpokenEpisode) {
     for (line, timing) in episode.lines.iter_mut().zip(&spoken.lines) {
         line.start = Some(timing.start);
@@ -91,6 +91,7 @@ pub fn record_in_episode(episode: &mut Episode, spoken: &SpokenEpisode) {
     }
     episode.audio = Some(Audio {
         file: spoken.audio.file.clone(),
+        mime_type: spoken.audio.mime_type.clone(),
         duration_s: spoken.audio.duration_s,
         bytes: spoken.audio.bytes,
         loudness_lufs: spoken.audio.loudness_lufs,

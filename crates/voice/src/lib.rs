@@ -65,7 +65,7 @@ use lines::LineSource;
 /// File names written into the output directory.
 pub const MP3_FILE: &str = goosepod_core::episode::files::MP3;
 /// The Opus file, when [`AudioFormat::Opus`] is chosen.
-pub const OPUS_FILE: &str = "episode.opus";
+pub const OPUS_FILE: &str = goosepod_core::episode::files::OPUS;
 /// WebVTT transcript.
 pub const VTT_FILE: &str = goosepod_core::episode::files::VTT;
 /// SRT transcript.

@@ -7,7 +7,7 @@ use goosepod_core::{
     Section, Segment, Source, Writer, WriterKind,
 };
 use goosepod_voice::episode::{record_in_episode, script_from_episode};
-use goosepod_voice::{VoiceConfig, speak};
+use goosepod_voice::{AudioFormat, VoiceConfig, speak};
 
 fn episode(language: Language) -> Episode {
     let pair = HostPair::builtin_for(language);
@@ -69,7 +69,10 @@ fn episode(language: Language) -> Episode {
 
 #[test]
 fn spoken_episodes_pass_the_models_validation() {
-    for language in [Language::ZhCn, Language::EnUs] {
+    for (language, format) in [
+        (Language::ZhCn, AudioFormat::Mp3),
+        (Language::EnUs, AudioFormat::Opus),
+    ] {
         let mut episode = episode(language);
         episode.validate().expect("a valid untimed episode");
         let script = script_from_episode(&episode, "Goose Pod");
@@ -83,12 +86,23 @@ fn spoken_episodes_pass_the_models_validation() {
         );
 
         let dir = tempfile::tempdir().unwrap();
-        let spoken = speak(&script, &VoiceConfig::default(), dir.path(), &|_| {}).unwrap();
+        let config = VoiceConfig {
+            format,
+            ..VoiceConfig::default()
+        };
+        let spoken = speak(&script, &config, dir.path(), &|_| {}).unwrap();
         record_in_episode(&mut episode, &spoken);
         episode.validate().expect("timings and audio fit the model");
         assert!(episode.is_timed());
         let audio = episode.audio.as_ref().unwrap();
-        assert_eq!(audio.file, "episode.mp3");
+        assert_eq!(audio.file, format.file_name());
+        assert_eq!(audio.mime_type, format.mime_type());
+        assert_eq!(
+            audio.bytes,
+            std::fs::metadata(dir.path().join(&audio.file))
+                .unwrap()
+                .len()
+        );
         assert!((audio.loudness_lufs + 16.0).abs() <= 0.5);
         let json = episode.to_json_pretty();
         let back = Episode::from_json(&json).expect("round-trips through episode.json");

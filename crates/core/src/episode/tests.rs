@@ -76,6 +76,7 @@ fn timed_episode() -> Episode {
     }
     episode.audio = Some(Audio {
         file: "episode.mp3".into(),
+        mime_type: "audio/mpeg".into(),
         duration_s: t - 0.5,
         bytes: 480_000,
         loudness_lufs: -16.0,
@@ -172,8 +173,8 @@ fn json_has_the_documented_shape() {
     assert_eq!(timed["lines"][1]["end"], 4.5);
     assert_eq!(
         timed["audio"],
-        json!({"file": "episode.mp3", "duration_s": 34.5, "bytes": 480000,
-               "loudness_lufs": -16.0, "true_peak_dbtp": -1.2})
+        json!({"file": "episode.mp3", "mime_type": "audio/mpeg", "duration_s": 34.5,
+               "bytes": 480000, "loudness_lufs": -16.0, "true_peak_dbtp": -1.2})
     );
 }
 
@@ -544,8 +545,20 @@ fn touching_lines_are_fine() {
 #[test]
 fn audio_is_checked() {
     type Case = (fn(&mut Audio), &'static str);
-    let cases: [Case; 5] = [
+    let cases: [Case; 8] = [
         (|a| a.file.clear(), "episode audio.file is empty"),
+        (
+            |a| a.file = "../episode.mp3".into(),
+            "episode audio.file `../episode.mp3` is not a file name in the episode's directory",
+        ),
+        (
+            |a| a.mime_type = "text/html".into(),
+            "episode audio.mime_type `text/html` is not an audio MIME type",
+        ),
+        (
+            |a| a.mime_type = "audio/".into(),
+            "episode audio.mime_type `audio/` is not an audio MIME type",
+        ),
         (
             |a| a.duration_s = 0.0,
             "episode audio.duration_s is 0; it must be a positive number of seconds",
@@ -566,6 +579,14 @@ fn audio_is_checked() {
         assert_eq!(validate_error(&episode), expected);
     }
 
+    // Opus in Ogg, with the codec named.
+    let mut opus = timed_episode();
+    let audio = opus.audio.as_mut().unwrap();
+    audio.file = files::OPUS.into();
+    audio.mime_type = "audio/ogg; codecs=opus".into();
+    opus.validate().unwrap();
+    assert_eq!(Episode::from_json(&opus.to_json_pretty()).unwrap(), opus);
+
     let mut episode = episode();
     episode.audio = timed_episode().audio;
     assert_eq!(
@@ -577,4 +598,34 @@ fn audio_is_checked() {
     let mut episode = timed_episode();
     episode.audio.as_mut().unwrap().duration_s -= AUDIO_END_TOLERANCE_S / 2.0;
     episode.validate().unwrap();
+}
+
+#[test]
+fn an_episode_from_before_the_mime_type_is_mp3() {
+    let mut value = to_value(&timed_episode());
+    value["audio"].as_object_mut().unwrap().remove("mime_type");
+    let episode = Episode::from_json(&value.to_string()).unwrap();
+    assert_eq!(episode.audio.unwrap().mime_type, DEFAULT_AUDIO_MIME_TYPE);
+    // Unknown fields are still refused.
+    value["audio"]["codec"] = json!("mp3");
+    assert!(
+        load_error(&value).contains("audio"),
+        "{}",
+        load_error(&value)
+    );
+}
+
+#[test]
+fn an_episode_directory_holds_one_audio_file() {
+    for audio in files::AUDIO {
+        let names = files::with_audio(audio);
+        assert!(names.iter().all(|name| files::ALL.contains(name)));
+        assert_eq!(
+            names.iter().filter(|n| files::AUDIO.contains(n)).count(),
+            1,
+            "{names:?}"
+        );
+        assert!(names.contains(audio));
+    }
+    assert_eq!(files::ALL.len(), files::with_audio(files::MP3).len() + 1);
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use goosepod_core::Language;
 use goosepod_ingest::source::Loaded;
+use goosepod_voice::AudioFormat;
 
 use super::episode::{self, Request};
 use super::listener::ListenerArgs;
@@ -58,6 +59,13 @@ pub struct Args {
     /// Port for --serve (0 picks a free one).
     #[arg(long, default_value_t = 8000, value_name = "PORT")]
     port: u16,
+    /// Audio format: `mp3` (episode.mp3, the default) or `opus` (Opus in Ogg,
+    /// episode.opus).
+    #[arg(long, value_name = "FORMAT")]
+    format: Option<AudioFormat>,
+    /// Opus bit rate in kb/s (32–64 for speech; default 48).
+    #[arg(long, value_name = "KBPS")]
+    opus_bitrate: Option<u32>,
 }
 
 /// Runs `goosepod demo`.
@@ -73,7 +81,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         minutes: Some(3.0),
         ..ListenerArgs::default()
     };
-    let voice = VoiceArgs::default();
+    let voice = VoiceArgs {
+        format: args.format,
+        opus_bitrate: args.opus_bitrate,
+        ..VoiceArgs::default()
+    };
     let writer = WriterArgs {
         writer: Some(WriterChoice::Offline),
         ..WriterArgs::default()

@@ -25,8 +25,9 @@ pub struct Args {
     /// A web page URL (http, https) or a local file (.html, .htm, .html.gz, .txt, .md).
     #[arg(value_name = "URL|FILE")]
     input: String,
-    /// The episode's directory: index.html, episode.mp3, episode.json, transcript.vtt,
-    /// transcript.srt, chapters.json, cover.png. It appears only when complete.
+    /// The episode's directory: index.html, episode.mp3 (or episode.opus with `--format
+    /// opus`), episode.json, transcript.vtt, transcript.srt, chapters.json, cover.png. It
+    /// appears only when complete; an earlier episode there is replaced.
     #[arg(short = 'o', long = "out-dir", value_name = "DIR")]
     out_dir: PathBuf,
     #[command(flatten)]
@@ -152,7 +153,8 @@ pub fn report(made: &Made, stages: &Stages) {
         audio_s / total.max(Duration::from_millis(1)).as_secs_f64(),
         times.join(", ")
     );
-    for name in files::ALL {
+    let audio = made.episode.audio.as_ref().map_or(files::MP3, |a| &a.file);
+    for name in files::with_audio(audio) {
         println!("{}", made.dir.join(name).display());
     }
 }

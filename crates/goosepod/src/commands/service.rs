@@ -142,8 +142,9 @@ fn config(
 }
 
 /// How the service writes and speaks: the config file's `[writer]`, `[llm]`, `[voice]`
-/// and `[piper]`; model-written story bodies are kept in the data directory, so a story
-/// shared by many listeners is written once.
+/// and `[piper]`; model-written story bodies are kept in the data directory, and so are
+/// spoken lines (in `cache/lines`, unless `[voice] line_cache` names another directory),
+/// so a story shared by many listeners is written and spoken once.
 fn recipe(settings: &Settings, data_dir: &std::path::Path) -> Recipe {
     let mut writer = WriterArgs::default().script_writer(settings);
     if let ScriptWriter::Model { cache_dir, .. } = &mut writer {
@@ -152,10 +153,11 @@ fn recipe(settings: &Settings, data_dir: &std::path::Path) -> Recipe {
             .cache
             .then(|| data_dir.join("cache").join("bodies"));
     }
-    Recipe {
-        writer,
-        voice: VoiceArgs::default().choice(settings),
-    }
+    let mut voice = VoiceArgs::default().choice(settings);
+    voice
+        .line_cache
+        .get_or_insert_with(|| data_dir.join("cache").join("lines"));
+    Recipe { writer, voice }
 }
 
 async fn open(settings: &Settings, data: &DataDirArg, clock: Clock) -> Result<Arc<Service>> {
@@ -302,4 +304,26 @@ pub fn run_once(args: RunOnceArgs, settings: &Settings) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&out)?);
         Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    #[test]
+    fn the_service_keeps_spoken_lines_in_its_data_directory_unless_told_otherwise() {
+        let mut settings = Settings::default();
+        let data = Path::new("/srv/goosepod");
+        assert_eq!(
+            recipe(&settings, data).voice.line_cache,
+            Some(PathBuf::from("/srv/goosepod/cache/lines"))
+        );
+        settings.voice.line_cache = Some(PathBuf::from("/var/cache/goosepod-lines"));
+        assert_eq!(
+            recipe(&settings, data).voice.line_cache,
+            Some(PathBuf::from("/var/cache/goosepod-lines"))
+        );
+    }
 }

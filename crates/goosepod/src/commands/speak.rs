@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use goosepod_core::episode::Episode;
 use goosepod_core::hosts::HostPair;
+use goosepod_voice::Progress;
 use goosepod_voice::episode::{record_in_episode, script_from_episode};
-use goosepod_voice::{AudioFormat, Progress};
 
 use super::output;
 use super::voice::VoiceArgs;
@@ -25,11 +25,8 @@ pub struct Args {
     out_dir: PathBuf,
     #[command(flatten)]
     voice: VoiceArgs,
-    /// Audio format: `mp3` (the default) or `opus` (Opus in Ogg, episode.opus).
-    #[arg(long, value_name = "FORMAT", default_value = "mp3")]
-    format: AudioFormat,
-    /// Show name for the MP3's tags (default: the show of the built-in host pair for the
-    /// episode's language).
+    /// Show name for the audio file's tags (default: the show of the built-in host pair
+    /// for the episode's language).
     #[arg(long)]
     show: Option<String>,
 }
@@ -45,8 +42,7 @@ pub fn run(args: Args, settings: &Settings) -> Result<ExitCode> {
         .clone()
         .unwrap_or_else(|| HostPair::builtin_for(episode.language).show.clone());
     let mut script = script_from_episode(&episode, &show);
-    let mut config = args.voice.apply(settings, &mut script)?;
-    config.format = args.format;
+    let config = args.voice.apply(settings, &mut script)?;
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("cannot create {}", args.out_dir.display()))?;
     let spoken = goosepod_voice::speak(&script, &config, &args.out_dir, &report)

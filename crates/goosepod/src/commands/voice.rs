@@ -1,9 +1,9 @@
-//! How an episode is spoken: the speech options shared by `speak` and `episode`, over
-//! the config file's `[voice]` section.
+//! How an episode is spoken: the speech options shared by `speak`, `episode` and `demo`,
+//! over the config file's `[voice]` section (which alone names the line cache).
 
 use anyhow::{Result, anyhow};
 use goosepod_pipeline::VoiceChoice;
-use goosepod_voice::{EngineKind, SpeechScript, VoiceConfig};
+use goosepod_voice::{AudioFormat, EngineKind, SpeechScript, VoiceConfig};
 
 use crate::config::Settings;
 
@@ -35,9 +35,16 @@ pub struct VoiceArgs {
     /// pace; with the same multi-speaker voice they get its first two speakers.
     #[arg(long, value_name = "VOICE")]
     pub voice_b: Option<String>,
+    /// Audio format: `mp3` (episode.mp3, the default) or `opus` (Opus in Ogg,
+    /// episode.opus: smaller at the same quality); default `[voice] format`.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<AudioFormat>,
     /// MP3 bit rate in kb/s (64–96 for speech; default 64).
     #[arg(long, value_name = "KBPS")]
     pub bitrate: Option<u32>,
+    /// Opus bit rate in kb/s (32–64 for speech; default 48).
+    #[arg(long, value_name = "KBPS")]
+    pub opus_bitrate: Option<u32>,
     /// Base URL of the speech API (with openai-speech).
     #[arg(long, value_name = "URL")]
     pub speech_base_url: Option<String>,
@@ -77,12 +84,18 @@ impl VoiceArgs {
             engine_b: self.engine_b.or(file.engine_b),
             voice_a: self.voice_a.clone().or_else(|| file.voice_a.clone()),
             voice_b: self.voice_b.clone().or_else(|| file.voice_b.clone()),
+            format: self.format.or(file.format).unwrap_or(defaults.format),
             bitrate_kbps: self
                 .bitrate
                 .or(file.bitrate)
                 .unwrap_or(defaults.bitrate_kbps),
+            opus_bitrate_kbps: self
+                .opus_bitrate
+                .or(file.opus_bitrate)
+                .unwrap_or(defaults.opus_bitrate_kbps),
             openai_speech,
             piper: settings.piper.clone(),
+            line_cache: file.line_cache.clone(),
         }
     }
 
@@ -90,5 +103,68 @@ impl VoiceArgs {
     /// gives the script's hosts the voices chosen for them.
     pub fn apply(&self, settings: &Settings, script: &mut SpeechScript) -> Result<VoiceConfig> {
         Ok(self.choice(settings).config_for(script)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    fn settings(toml: &str) -> Settings {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, toml).unwrap();
+        Settings::load(Some(&path)).unwrap()
+    }
+
+    #[test]
+    fn format_bit_rates_and_line_cache_come_from_voice_then_flags() {
+        let file = settings(
+            "[voice]\nformat = \"opus\"\nopus_bitrate = 32\nline_cache = \"/srv/lines\"\n",
+        );
+        let choice = VoiceArgs::default().choice(&file);
+        assert_eq!(choice.format, AudioFormat::Opus);
+        assert_eq!(choice.opus_bitrate_kbps, 32);
+        assert_eq!(choice.line_cache, Some(PathBuf::from("/srv/lines")));
+
+        let flags = VoiceArgs {
+            format: Some(AudioFormat::Mp3),
+            opus_bitrate: Some(56),
+            ..VoiceArgs::default()
+        };
+        let choice = flags.choice(&file);
+        assert_eq!(choice.format, AudioFormat::Mp3);
+        assert_eq!(choice.opus_bitrate_kbps, 56);
+
+        let defaults = VoiceArgs::default().choice(&Settings::default());
+        assert_eq!(defaults, VoiceChoice::default());
+        assert_eq!(defaults.format, AudioFormat::Mp3);
+        assert_eq!(defaults.line_cache, None);
+    }
+
+    #[test]
+    fn the_format_flag_is_parsed_for_every_command() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            voice: VoiceArgs,
+        }
+        let cli = <Cli as clap::Parser>::try_parse_from([
+            "x",
+            "--format",
+            "opus",
+            "--opus-bitrate",
+            "40",
+        ])
+        .unwrap();
+        assert_eq!(cli.voice.format, Some(AudioFormat::Opus));
+        assert_eq!(cli.voice.opus_bitrate, Some(40));
+        let err = <Cli as clap::Parser>::try_parse_from(["x", "--format", "ogg"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("mp3 or opus"), "{err}");
     }
 }

@@ -85,6 +85,7 @@ struct EpisodeJson {
     audio_bytes: i64,
     page_url: String,
     audio_url: String,
+    audio_type: String,
     transcript_url: String,
     chapters_url: String,
 }
@@ -95,7 +96,8 @@ fn episode_json(service: &Service, user: &User, row: EpisodeRow) -> EpisodeJson 
         .url(&format!("/f/{}/{}", user.feed_token, row.public_id));
     EpisodeJson {
         page_url: format!("{dir}/"),
-        audio_url: format!("{dir}/{}", files::MP3),
+        audio_url: format!("{dir}/{}", row.audio_file),
+        audio_type: row.audio_type,
         transcript_url: format!("{dir}/{}", files::VTT),
         chapters_url: format!("{dir}/{}", files::CHAPTERS),
         id: row.public_id,

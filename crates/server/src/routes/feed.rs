@@ -9,8 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use goosepod_core::episode::files;
 use goosepod_publish::feed::{
-    Enclosure, FeedEpisode, PodcastFeed, Transcript, TranscriptFormat, render_feed,
+    Enclosure, FeedEpisode, PodcastFeed, Transcript, TranscriptFormat, enclosure_type, render_feed,
 };
+use goosepod_store::EpisodeRow;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
@@ -50,7 +51,7 @@ async fn feed(
             let dir = format!("{base}/{}", e.public_id);
             [
                 format!("{dir}/"),
-                format!("{dir}/{}", files::MP3),
+                format!("{dir}/{}", e.audio_file),
                 format!("{dir}/{}", files::VTT),
                 format!("{dir}/{}", files::SRT),
                 format!("{dir}/{}", files::CHAPTERS),
@@ -70,33 +71,7 @@ async fn feed(
     let items = episodes
         .iter()
         .zip(&urls)
-        .map(|(e, [page, mp3, vtt, srt, chapters, image])| FeedEpisode {
-            guid: &e.public_id,
-            title: &e.title,
-            summary: &e.summary,
-            page_url: page,
-            published: e.published_at,
-            duration_s: e.duration_s,
-            audio: Enclosure {
-                url: mp3,
-                length: e.audio_bytes as u64,
-                mime_type: "audio/mpeg",
-            },
-            image_url: Some(image),
-            transcripts: vec![
-                Transcript {
-                    url: vtt,
-                    format: TranscriptFormat::WebVtt,
-                    language: Some(&e.language),
-                },
-                Transcript {
-                    url: srt,
-                    format: TranscriptFormat::Srt,
-                    language: Some(&e.language),
-                },
-            ],
-            chapters_url: Some(chapters),
-        })
+        .map(|(e, urls)| feed_item(e, urls))
         .collect();
     let xml = render_feed(&PodcastFeed {
         title: &title,
@@ -149,6 +124,40 @@ async fn feed(
     Ok(response)
 }
 
+/// A published episode as a feed item, its files at `urls`: the page, the audio, the
+/// WebVTT and SRT transcripts, the chapters and the cover. The enclosure is the
+/// episode's own audio file, typed as the episode recorded it.
+fn feed_item<'a>(e: &'a EpisodeRow, urls: &'a [String; 6]) -> FeedEpisode<'a> {
+    let [page, audio, vtt, srt, chapters, image] = urls;
+    FeedEpisode {
+        guid: &e.public_id,
+        title: &e.title,
+        summary: &e.summary,
+        page_url: page,
+        published: e.published_at,
+        duration_s: e.duration_s,
+        audio: Enclosure {
+            url: audio,
+            length: e.audio_bytes as u64,
+            mime_type: enclosure_type(&e.audio_type),
+        },
+        image_url: Some(image),
+        transcripts: vec![
+            Transcript {
+                url: vtt,
+                format: TranscriptFormat::WebVtt,
+                language: Some(&e.language),
+            },
+            Transcript {
+                url: srt,
+                format: TranscriptFormat::Srt,
+                language: Some(&e.language),
+            },
+        ],
+        chapters_url: Some(chapters),
+    }
+}
+
 async fn cover(
     State(service): State<Arc<Service>>,
     Path(token): Path<String>,
@@ -169,4 +178,73 @@ async fn cover(
         png,
     )
         .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(audio_file: &str, audio_type: &str) -> EpisodeRow {
+        EpisodeRow {
+            id: 7,
+            user_id: 1,
+            public_id: "k3y".into(),
+            story_id: None,
+            title: "Harbour battery".into(),
+            summary: "A big battery.".into(),
+            language: "en-US".into(),
+            published_at: "2026-12-06T07:00:00Z".parse().unwrap(),
+            duration_s: 95.2,
+            audio_bytes: 571_904,
+            media_key: "1/k3y".into(),
+            audio_file: audio_file.into(),
+            audio_type: audio_type.into(),
+        }
+    }
+
+    fn urls(audio_file: &str) -> [String; 6] {
+        let dir = "https://pod.example/f/t/k3y";
+        [
+            format!("{dir}/"),
+            format!("{dir}/{audio_file}"),
+            format!("{dir}/{}", files::VTT),
+            format!("{dir}/{}", files::SRT),
+            format!("{dir}/{}", files::CHAPTERS),
+            format!("{dir}/{}", files::COVER),
+        ]
+    }
+
+    #[test]
+    fn an_items_enclosure_is_the_episodes_own_audio_file() {
+        for (file, mime, listed) in [
+            (files::OPUS, "audio/ogg; codecs=opus", "audio/ogg"),
+            (files::MP3, "audio/mpeg", "audio/mpeg"),
+        ] {
+            let episode = row(file, mime);
+            let urls = urls(file);
+            let item = feed_item(&episode, &urls);
+            assert_eq!(
+                item.audio.url,
+                format!("https://pod.example/f/t/k3y/{file}")
+            );
+            assert_eq!(item.audio.mime_type, listed);
+            assert_eq!(item.audio.length, 571_904);
+            let xml = render_feed(&PodcastFeed {
+                title: "Goose Pod for Norris",
+                description: "News.",
+                language: "en-US",
+                author: "Goose Pod",
+                link: "https://pod.example/",
+                feed_url: "https://pod.example/f/t/feed.xml",
+                image_url: "https://pod.example/f/t/cover.png",
+                owner_email: None,
+                episodes: vec![item],
+            })
+            .unwrap();
+            let enclosure = format!(
+                "<enclosure url=\"https://pod.example/f/t/k3y/{file}\" length=\"571904\" type=\"{listed}\"/>"
+            );
+            assert!(xml.contains(&enclosure), "{xml}");
+        }
+    }
 }

@@ -75,18 +75,28 @@ pub fn test_config(data: &tempfile::TempDir, public_url: &str) -> ServiceConfig 
 
 /// Starts the service on port 0 with a fresh data directory.
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with_clock(Clock::System).await
+    spawn_app_configured(Clock::System, |_| {}).await
 }
 
 /// [`spawn_app`] with the service (pages, poller, schedule and workers) reading `clock`.
 pub async fn spawn_app_with_clock(clock: Clock) -> TestApp {
+    spawn_app_configured(clock, |_| {}).await
+}
+
+/// [`spawn_app`] with the test configuration changed by `configure` (which is given
+/// the data directory's configuration, before the service opens).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServiceConfig)) -> TestApp {
+    spawn_app_configured(Clock::System, configure).await
+}
+
+async fn spawn_app_configured(clock: Clock, configure: impl FnOnce(&mut ServiceConfig)) -> TestApp {
     let data = tempfile::tempdir().unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     let base = format!("http://{address}");
-    let service = Service::open(test_config(&data, &base), clock)
-        .await
-        .unwrap();
+    let mut config = test_config(&data, &base);
+    configure(&mut config);
+    let service = Service::open(config, clock).await.unwrap();
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(goosepod_server::serve(
         Arc::clone(&service),
