@@ -76,6 +76,35 @@ fn chinese_gbk_sample_article_and_metadata() {
     }
 }
 
+/// A table-layout blog page: the post's text sits between its photos, split by `<br>`
+/// rather than in paragraphs, and the sidebar shares the post's cell.
+#[test]
+fn chinese_photo_post_is_kept_and_its_sidebar_dropped() {
+    let photos = "<img src=a.jpg><br><img src=b.jpg><br><img src=c.jpg><br>";
+    let page = format!(
+        "<html><head><meta charset=utf-8><title>湘菜粤菜</title></head><body><table><tr>\
+         <td class=x>{photos}湘菜粤菜兵分两路，新鲜的是，湘菜浓妆淡抹，粤菜却是明艳照人。<br><br>\
+         虽然湖南人喜欢吃辣，但碍于广东的炎热气候，不得不多吃清淡的菜肴，家乡炖的老鸡汤成为主打新菜之一。\
+         <br><br>湖南常德盛产的芋头仔个头小而圆滑，放入熬制好的浓鸡汤里面蒸熟，吃起来相当清爽。<img src=d.jpg>\
+         <br><span>作者简介</span><br><span>个人类别</span><br><span>存档目录</span>\
+         <br><span>最新文章</span><br><span>最新评论</span></td></tr></table></body></html>"
+    );
+    let article = extract(page.as_bytes(), None, None).unwrap();
+    for kept in ["新鲜的是", "老鸡汤", "相当清爽"] {
+        assert!(
+            article.text.contains(kept),
+            "{kept:?} lost: {}",
+            article.text
+        );
+    }
+    for chrome in ["作者简介", "存档目录", "最新评论"] {
+        assert!(
+            !article.text.contains(chrome),
+            "{chrome:?} left in the text"
+        );
+    }
+}
+
 #[test]
 fn hostile_markup_never_reaches_the_text() {
     let page = br#"<html><head><title>Storm closes roads | Example News</title>

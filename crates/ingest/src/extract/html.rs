@@ -24,7 +24,7 @@ pub(super) fn extract(bytes: &[u8], url: Option<&str>, content_type: Option<&str
         .and_then(|mut r| r.parse().ok());
     let readable = parsed
         .as_ref()
-        .map(|parsed| paragraphs::clean(&parsed.text_content))
+        .map(|parsed| paragraphs::clean_page(&parsed.text_content))
         .filter(|text| !text.is_empty());
     let body = match readable {
         Some(text) => {
@@ -51,7 +51,7 @@ fn fallback_text(html: &str) -> String {
     let doc = Document::from(html);
     doc.select("script, style, noscript").remove();
     prune::remove_chrome(&doc);
-    paragraphs::clean(&doc.select("body").formatted_text())
+    paragraphs::clean_page(&doc.select("body").formatted_text())
 }
 
 /// Builds the [`Article`] from the text and what the page says about itself.

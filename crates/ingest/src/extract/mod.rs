@@ -2,7 +2,8 @@
 //!
 //! HTML goes through [`html`]: decoded ([`crate::charset`]), parsed once, its page chrome
 //! pruned ([`prune`]), the main content chosen by readability scoring, and rendered to
-//! plain-text paragraphs ([`paragraphs`]); metadata comes from [`metadata`]. Plain text
+//! plain-text paragraphs ([`paragraphs`]), a sidebar left at the end of CJK content cut
+//! off ([`trim`]); metadata comes from [`metadata`]. Plain text
 //! and Markdown go through [`plain`].
 
 mod html;
@@ -11,6 +12,7 @@ mod paragraphs;
 mod plain;
 mod prune;
 mod strip;
+mod trim;
 
 use goosepod_core::Article;
 

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::trim;
+
 /// Lines that are never article text, wherever they stand.
 static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -49,7 +51,7 @@ static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
             (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\ \d{1,2}(st|nd|rd|th)?,?\ \d{4}.{0,40}
           | \d{1,2}\ (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\ \d{4}.{0,40}
           | \d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}
-          | \d{4}年\d{1,2}月\d{1,2}日.{0,60}
+          | \d{4}年\d{1,2}月\d{1,2}日[^，。！？,]{0,60}
           | \d+\ min(ute)?s?\ read | \d+\ (hours?|minutes?|days?)\ ago
         )$",
     )
@@ -62,6 +64,18 @@ const MAX_FURNITURE_BYTES: usize = 800;
 
 /// Normalises `text` into paragraphs separated by one blank line, dropping furniture.
 pub(super) fn clean(text: &str) -> String {
+    clean_lines(text).join("\n\n")
+}
+
+/// [`clean`] for the text of a web page's chosen content, which also drops a run of
+/// sidebar chrome at its end ([`trim`]).
+pub(super) fn clean_page(text: &str) -> String {
+    let lines = clean_lines(text);
+    lines[trim::article_range(&lines)].join("\n\n")
+}
+
+/// The paragraphs of `text`, furniture dropped.
+fn clean_lines(text: &str) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut started = false;
     let mut out: Vec<String> = Vec::new();
@@ -83,7 +97,7 @@ pub(super) fn clean(text: &str) -> String {
         started |= is_sentence(&line);
         out.push(line);
     }
-    out.join("\n\n")
+    out
 }
 
 /// Collapses runs of whitespace (including no-break and zero-width spaces) to one space
@@ -143,6 +157,27 @@ mod tests {
             clean(&text),
             format!("{caption}\n\nBody text that is the story itself, long enough.")
         );
+    }
+
+    #[test]
+    fn a_leading_chinese_sentence_that_opens_with_a_date_stays() {
+        let text = "2022年1月27日 星期四\n\
+                    2020年11月18日上午11点半，得知自己获释的他被送到了高速路口，家人已在路口候他多时。";
+        assert_eq!(
+            clean(text),
+            "2020年11月18日上午11点半，得知自己获释的他被送到了高速路口，家人已在路口候他多时。"
+        );
+    }
+
+    #[test]
+    fn only_page_text_has_its_sidebar_tail_trimmed() {
+        let text = "今年春节前后，全市共接待游客三百多万人次，旅游收入比去年同期增长了两成以上。\n\
+                    个人类别\n存档目录\n最新文章\n最新评论";
+        assert_eq!(
+            clean_page(text),
+            "今年春节前后，全市共接待游客三百多万人次，旅游收入比去年同期增长了两成以上。"
+        );
+        assert_eq!(clean(text).lines().filter(|l| !l.is_empty()).count(), 5);
     }
 
     #[test]

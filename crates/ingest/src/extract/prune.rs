@@ -7,10 +7,12 @@
 
 use dom_query::{Document, NodeRef};
 
-/// Elements that never hold article text.
+/// Elements that never hold article text. Images go too: the article's text is what is
+/// kept, and readability scoring takes a block with more images than paragraphs for a
+/// gallery, which drops a post whose text is split by `<br>` between its photos.
 const NEVER_TEXT: &[&str] = &[
     "button", "select", "input", "textarea", "iframe", "svg", "canvas", "video", "audio",
-    "template", "dialog", "picture",
+    "template", "dialog", "picture", "img",
 ];
 
 /// Elements that are page chrome by their tag. They are removed only when small next to
@@ -343,6 +345,16 @@ mod tests {
             text,
             "Prose with one link in the middle of a long sentence."
         );
+    }
+
+    #[test]
+    fn images_are_removed() {
+        let doc = Document::from(
+            "<html><body><div><img src=a.jpg><br><img src=b.jpg><br>正文。</div></body></html>",
+        );
+        remove_chrome(&doc);
+        assert_eq!(doc.select("img").length(), 0);
+        assert_eq!(doc.select("div").text().trim(), "正文。");
     }
 
     #[test]
