@@ -91,6 +91,10 @@ pub async fn serve(
     let app = routes::router(Arc::clone(&service));
     tracing::info!(address = %listener.local_addr()?, public_url = %service.config.public_url, "serving");
     let mut http_stopping = stopping.clone();
+    // Small last pieces of streamed files must not wait for the client's delayed ACK.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
