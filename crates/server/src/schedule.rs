@@ -1,7 +1,7 @@
 //! The daily schedule: at each listener's local delivery time, their best new stories are
 //! queued as episode jobs.
 
-use goosepod_store::{NewJob, Store, User};
+use goosepod_store::{NewJob, User};
 use jiff::Timestamp;
 use jiff::civil::{Date, Time};
 
@@ -61,45 +61,21 @@ pub async fn run_due_deliveries(service: &Service, only: Option<i64>) -> Result<
         {
             continue;
         }
-        queued += queue_stories(
-            service.store.as_ref(),
-            &user,
-            &day.to_string(),
-            &candidates_ids(&candidates),
-            now,
-            service.config.max_attempts,
-        )
-        .await?;
-    }
-    Ok(queued)
-}
-
-fn candidates_ids(candidates: &[goosepod_store::Candidate]) -> Vec<i64> {
-    candidates.iter().map(|c| c.story.id).collect()
-}
-
-async fn queue_stories(
-    store: &dyn Store,
-    user: &User,
-    day: &str,
-    stories: &[i64],
-    now: Timestamp,
-    max_attempts: i64,
-) -> Result<usize, Error> {
-    let mut queued = 0;
-    for &story_id in stories {
-        let job = NewJob {
-            user_id: user.id,
-            story_id: Some(story_id),
-            url: None,
-            dedupe_key: Some(format!("delivery:{}:{day}:{story_id}", user.id)),
-            max_attempts,
-            run_after: now,
-        };
-        if store.enqueue(job, now).await?.is_some() {
-            queued += 1;
+        for candidate in &candidates {
+            let story_id = candidate.story.id;
+            let job = NewJob {
+                user_id: user.id,
+                story_id: Some(story_id),
+                url: None,
+                dedupe_key: Some(format!("delivery:{}:{day}:{story_id}", user.id)),
+                max_attempts: service.config.max_attempts,
+                run_after: now,
+            };
+            if service.store.enqueue(job, now).await?.is_some() {
+                queued += 1;
+            }
+            service.store.mark_delivered(user.id, story_id, now).await?;
         }
-        store.mark_delivered(user.id, story_id, now).await?;
     }
     Ok(queued)
 }

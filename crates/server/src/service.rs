@@ -157,6 +157,12 @@ impl Service {
         self.config.url(&format!("/f/{feed_token}/feed.xml"))
     }
 
+    /// The absolute URL of an episode's directory under a feed token (no trailing slash);
+    /// its files are `<dir>/<file>`, its page `<dir>/`.
+    pub fn episode_url(&self, feed_token: &str, public_id: &str) -> String {
+        self.config.url(&format!("/f/{feed_token}/{public_id}"))
+    }
+
     /// The directory of an episode's files.
     pub fn episode_dir(&self, media_key: &str) -> PathBuf {
         self.config.media_dir().join(media_key)

@@ -1,7 +1,8 @@
 //! Adding sources: a feed is fetched and validated when added; a page that is not a feed
 //! is taken as a single article if it reads as one.
 
-use goosepod_ingest::feed::{FeedError, PollError, Polled};
+use goosepod_ingest::feed::{FeedError, parse_feed};
+use goosepod_ingest::fetch::Fetched;
 use goosepod_store::{NewSource, Source, SourceKind, StoreError, User};
 use url::Url;
 
@@ -21,25 +22,26 @@ pub fn check_url(text: &str) -> Result<String, Error> {
     Ok(url.to_string())
 }
 
-/// Adds a feed or an article link for `user`, after fetching it once: a clear error if it
+/// Adds a feed or an article link for `user`, after fetching it (once): a clear error if it
 /// cannot be fetched, is neither a feed nor an article, or points to a private network.
 pub async fn add_source(service: &Service, user: &User, text: &str) -> Result<Source, Error> {
     let url = check_url(text)?;
-    let (kind, title) = match goosepod_ingest::feed::poll_feed(&service.fetcher, &url, None, None)
+    let page = service
+        .fetcher
+        .get(&url)
         .await
+        .map_err(|err| Error::BadRequest(err.to_string()))?;
+    let (kind, title) = match parse_feed(&page.body, &page.final_url, page.content_type.as_deref())
     {
-        Ok(Polled::Feed { feed, .. }) => (SourceKind::Feed, feed.title),
-        Ok(Polled::NotModified) => (SourceKind::Feed, None),
-        Err(PollError::Feed(not_a_feed @ FeedError::NotAFeed { .. })) => {
-            match article_title(service, &url).await {
-                Some(title) => (SourceKind::Article, Some(title)),
-                None => {
-                    return Err(Error::BadRequest(format!(
-                        "{not_a_feed}; it is neither a feed (RSS, Atom, JSON Feed) nor an article"
-                    )));
-                }
+        Ok(feed) => (SourceKind::Feed, feed.title),
+        Err(not_a_feed @ FeedError::NotAFeed { .. }) => match article_title(&page, &url) {
+            Some(title) => (SourceKind::Article, Some(title)),
+            None => {
+                return Err(Error::BadRequest(format!(
+                    "{not_a_feed}; it is neither a feed (RSS, Atom, JSON Feed) nor an article"
+                )));
             }
-        }
+        },
         Err(err) => return Err(Error::BadRequest(err.to_string())),
     };
     let now = service.now();
@@ -63,9 +65,8 @@ pub async fn add_source(service: &Service, user: &User, text: &str) -> Result<So
         })
 }
 
-/// The title of the article at `url`, if it reads as an article with some text.
-async fn article_title(service: &Service, url: &str) -> Option<String> {
-    let page = service.fetcher.get(url).await.ok()?;
+/// The title of the article in a fetched page, if it reads as an article with some text.
+fn article_title(page: &Fetched, url: &str) -> Option<String> {
     let article = goosepod_ingest::extract(
         &page.body,
         Some(page.final_url.as_str()),

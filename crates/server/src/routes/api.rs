@@ -91,9 +91,7 @@ struct EpisodeJson {
 }
 
 fn episode_json(service: &Service, user: &User, row: EpisodeRow) -> EpisodeJson {
-    let dir = service
-        .config
-        .url(&format!("/f/{}/{}", user.feed_token, row.public_id));
+    let dir = service.episode_url(&user.feed_token, &row.public_id);
     EpisodeJson {
         page_url: format!("{dir}/"),
         audio_url: format!("{dir}/{}", row.audio_file),

@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::routes::media::user_by_feed_token;
+use crate::routes::{etag_matches, http_date};
 use crate::service::Service;
 
 /// Episodes listed in a feed.
@@ -44,11 +45,10 @@ async fn feed(
 ) -> Result<Response, Error> {
     let user = user_by_feed_token(&service, &token).await?;
     let episodes = service.store.episodes(user.id, FEED_EPISODES).await?;
-    let base = service.config.url(&format!("/f/{token}"));
     let urls: Vec<[String; 6]> = episodes
         .iter()
         .map(|e| {
-            let dir = format!("{base}/{}", e.public_id);
+            let dir = service.episode_url(&token, &e.public_id);
             [
                 format!("{dir}/"),
                 format!("{dir}/{}", e.audio_file),
@@ -67,7 +67,7 @@ async fn feed(
     };
     let dashboard = service.config.url("/");
     let feed_url = service.feed_url(&token);
-    let cover = format!("{base}/cover.png");
+    let cover = service.config.url(&format!("/f/{token}/cover.png"));
     let items = episodes
         .iter()
         .zip(&urls)
@@ -86,10 +86,7 @@ async fn feed(
     })
     .map_err(|err| Error::Internal(format!("cannot render the feed: {err}")))?;
     let etag = format!("\"{}\"", hex::encode(&Sha256::digest(xml.as_bytes())[..16]));
-    let fresh = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.split(',').any(|tag| tag.trim() == etag));
+    let fresh = etag_matches(&headers, &etag);
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -109,17 +106,7 @@ async fn feed(
         HeaderValue::from_static("private, no-cache"),
     );
     if let Some(newest) = episodes.first() {
-        let date = jiff::fmt::rfc2822::to_string(
-            &newest
-                .published_at
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC),
-        )
-        .map_err(|err| Error::Internal(err.to_string()))?;
-        headers.insert(
-            header::LAST_MODIFIED,
-            HeaderValue::from_str(&date.replace("+0000", "GMT"))
-                .map_err(|err| Error::Internal(err.to_string()))?,
-        );
+        headers.insert(header::LAST_MODIFIED, http_date(newest.published_at)?);
     }
     Ok(response)
 }

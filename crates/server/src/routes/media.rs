@@ -19,6 +19,7 @@ use tower_http::services::ServeFile;
 
 use crate::auth::SignedIn;
 use crate::error::Error;
+use crate::routes::etag_matches;
 use crate::service::Service;
 use crate::tokens;
 
@@ -117,15 +118,7 @@ pub async fn serve_file(path: PathBuf, request: Request) -> Result<Response, Err
         .and_then(|at| at.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
     let etag = format!("\"{:x}-{:x}\"", metadata.len(), modified);
-    let matches = request
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|tag| tag.trim() == etag || tag.trim() == "*")
-        });
+    let matches = etag_matches(request.headers(), &etag);
     let mut response = if matches {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -9,12 +9,13 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Request, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Request, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::error::Error;
 use crate::service::Service;
 
 /// The policy of the service's own pages: nothing inline, nothing from elsewhere.
@@ -60,6 +61,27 @@ pub fn router(service: Arc<Service>) -> Router {
             }),
         )
         .with_state(service)
+}
+
+/// Whether a request's `If-None-Match` names `etag` (or `*`): the copy the client holds
+/// is current, and the answer is 304.
+pub fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|tag| tag.trim() == etag || tag.trim() == "*")
+        })
+}
+
+/// An instant as an HTTP date header value (`Sat, 05 Dec 2026 18:00:00 GMT`).
+pub fn http_date(at: jiff::Timestamp) -> Result<HeaderValue, Error> {
+    let text = jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&at)
+        .map_err(|err| Error::Internal(format!("cannot write the date {at}: {err}")))?;
+    HeaderValue::from_str(&text).map_err(|err| Error::Internal(err.to_string()))
 }
 
 /// A request path fit for logs: the feed token in `/f/<token>/…` is masked.
