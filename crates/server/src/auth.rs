@@ -218,7 +218,14 @@ impl RateLimiter {
                     times.pop_front();
                 }
                 if times.len() >= self.max_failures {
-                    return Err(Error::TooManyRequests);
+                    // Allowed again once enough of the failures have aged out.
+                    let oldest_counted = times[times.len() - self.max_failures];
+                    let wait = self
+                        .window
+                        .saturating_sub(now.duration_since(oldest_counted));
+                    return Err(Error::TooManyRequests {
+                        retry_after_s: wait.as_secs().max(1),
+                    });
                 }
             }
         }
@@ -255,7 +262,12 @@ mod tests {
         assert!(limiter.check(&["a"]).is_ok());
         limiter.failed(&["a", "ip"]);
         limiter.failed(&["a"]);
-        assert!(matches!(limiter.check(&["a"]), Err(Error::TooManyRequests)));
+        match limiter.check(&["a"]) {
+            Err(Error::TooManyRequests { retry_after_s }) => {
+                assert!((58..=60).contains(&retry_after_s), "{retry_after_s}")
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(limiter.check(&["b"]).is_ok());
         assert!(limiter.check(&["b", "ip"]).is_ok());
     }

@@ -1,7 +1,7 @@
 //! One error type for every handler, and how it becomes a response.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use goosepod_store::StoreError;
 
@@ -20,9 +20,12 @@ pub enum Error {
     /// It already exists.
     #[error("{0}")]
     Conflict(String),
-    /// Too many attempts; try again later.
-    #[error("too many attempts; try again in a few minutes")]
-    TooManyRequests,
+    /// Too many attempts; try again after the given number of seconds.
+    #[error("too many attempts; try again in {} minutes", retry_after_s.div_ceil(60).max(1))]
+    TooManyRequests {
+        /// Seconds until an attempt is allowed again.
+        retry_after_s: u64,
+    },
     /// The form's CSRF token is missing or wrong.
     #[error("the form has expired; reload the page and try again")]
     Csrf,
@@ -41,7 +44,7 @@ impl Error {
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::BadRequest(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Csrf => StatusCode::FORBIDDEN,
             Error::Store(StoreError::Conflict { .. }) => StatusCode::CONFLICT,
             Error::Store(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -59,12 +62,23 @@ impl Error {
             _ => self.to_string(),
         }
     }
+
+    /// `Retry-After` for a refused attempt.
+    pub fn retry_after(&self) -> Option<[(HeaderName, HeaderValue); 1]> {
+        match self {
+            Error::TooManyRequests { retry_after_s } => {
+                Some([(header::RETRY_AFTER, HeaderValue::from(*retry_after_s))])
+            }
+            _ => None,
+        }
+    }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        (status, self.public_message()).into_response()
+        let retry_after = self.retry_after();
+        (status, retry_after, self.public_message()).into_response()
     }
 }
 
@@ -82,7 +96,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         let body = serde_json::json!({ "error": self.0.public_message() });
-        let mut response = (status, Json(body)).into_response();
+        let mut response = (status, self.0.retry_after(), Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 axum::http::header::WWW_AUTHENTICATE,

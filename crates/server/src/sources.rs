@@ -4,6 +4,7 @@
 use goosepod_ingest::feed::{FeedError, parse_feed};
 use goosepod_ingest::fetch::Fetched;
 use goosepod_store::{NewSource, Source, SourceKind, StoreError, User};
+use jiff::SignedDuration;
 use url::Url;
 
 use crate::error::Error;
@@ -63,6 +64,49 @@ pub async fn add_source(service: &Service, user: &User, text: &str) -> Result<So
             StoreError::Conflict { .. } => Error::Conflict("you already have this source".into()),
             other => other.into(),
         })
+}
+
+/// The shortest poll interval a listener may choose: five minutes.
+pub const MIN_INTERVAL_S: i64 = 5 * 60;
+/// The longest poll interval a listener may choose: a day.
+pub const MAX_INTERVAL_S: i64 = 24 * 60 * 60;
+
+/// Sets how often one of `user`'s feeds is polled. The next poll moves to one interval
+/// after the last (or stays put while the feed is backing off after errors).
+pub async fn set_interval(
+    service: &Service,
+    user: &User,
+    source_id: i64,
+    interval_s: i64,
+) -> Result<Source, Error> {
+    if !(MIN_INTERVAL_S..=MAX_INTERVAL_S).contains(&interval_s) {
+        return Err(Error::BadRequest(format!(
+            "a poll interval is between {MIN_INTERVAL_S} and {MAX_INTERVAL_S} seconds, not {interval_s}"
+        )));
+    }
+    let source = service
+        .store
+        .source(user.id, source_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if source.kind == SourceKind::Article {
+        return Err(Error::BadRequest(
+            "an article link is read once; it is not polled".into(),
+        ));
+    }
+    let next_poll_at = match source.last_polled_at {
+        Some(polled) if source.failures == 0 => polled + SignedDuration::from_secs(interval_s),
+        _ => source.next_poll_at,
+    };
+    service
+        .store
+        .set_source_interval(user.id, source_id, interval_s, next_poll_at)
+        .await?;
+    Ok(Source {
+        interval_s,
+        next_poll_at,
+        ..source
+    })
 }
 
 /// The title of the article in a fetched page, if it reads as an article with some text.

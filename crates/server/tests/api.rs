@@ -90,6 +90,59 @@ async fn the_api_serves_only_the_tokens_owner() {
         .await
         .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    // A feed's poll interval: changed by its owner within bounds; an article has none.
+    let hourly = json!({ "interval_s": 3600 });
+    let changed = api(&app, &alice, Method::PATCH, &format!("/sources/{id}"))
+        .json(&hourly)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(changed.json::<Value>().await.unwrap()["interval_s"], 3600);
+    let too_often = api(&app, &alice, Method::PATCH, &format!("/sources/{id}"))
+        .json(&json!({ "interval_s": 10 }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_often.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let theirs = api(&app, &bob, Method::PATCH, &format!("/sources/{id}"))
+        .json(&hourly)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    let article: Value = api(&app, &alice, Method::POST, "/sources")
+        .json(&json!({ "url": site.url("news/bridge") }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(article["kind"], "article");
+    let read_once = api(
+        &app,
+        &alice,
+        Method::PATCH,
+        &format!("/sources/{}", article["id"]),
+    )
+    .json(&hourly)
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(read_once.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let removed = api(
+        &app,
+        &alice,
+        Method::DELETE,
+        &format!("/sources/{}", article["id"]),
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+
     for (method, path) in [
         (Method::GET, format!("/sources/{id}")),
         (Method::DELETE, format!("/sources/{id}")),

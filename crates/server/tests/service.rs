@@ -81,6 +81,29 @@ async fn add_source(app: &TestApp, client: &reqwest::Client, url: &str) -> (Stat
     (response.status(), response.text().await.unwrap())
 }
 
+/// Chooses the first feed's poll interval on the sources `page`; the page answered.
+async fn set_interval(
+    app: &TestApp,
+    client: &reqwest::Client,
+    page: &str,
+    seconds: &str,
+) -> String {
+    let action = page
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|action| action.ends_with("/interval"))
+        .expect("an interval form");
+    let response = client
+        .post(app.url(action))
+        .form(&[("csrf", csrf_of(page).as_str()), ("interval_s", seconds)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
 fn feed_url(page: &str) -> String {
     let start = page.find("class=\"feed-url\" readonly value=\"").unwrap() + 33;
     page[start..].split('"').next().unwrap().to_owned()
@@ -96,6 +119,15 @@ async fn a_listener_signs_up_adds_a_feed_and_gets_the_morning_episode_in_their_f
     let (status, page) = add_source(&app, &client, &site.url("feed.xml")).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("Added Valley News."), "{page}");
+    let page = set_interval(&app, &client, &page, "3600").await;
+    assert!(
+        page.contains("Valley News will be checked every 1 h."),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<option value="3600" selected>every 1 h</option>"#),
+        "{page}"
+    );
 
     // Before 07:00 London time: stories are found, nothing is made.
     let early = app.run_once("2030-01-15T06:30:00Z").await;
@@ -638,5 +670,78 @@ async fn bad_sources_give_clear_errors_and_never_stop_the_others() {
         .await
         .unwrap();
     assert!(sources.contains("Last poll failed"), "{sources}");
+    app.stop().await;
+}
+
+async fn sign_in(
+    client: &reqwest::Client,
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let form = client
+        .get(app.url("/signin"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    client
+        .post(app.url("/signin"))
+        .form(&[
+            ("csrf", csrf_of(&form).as_str()),
+            ("email", email),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_is_refused_for_a_while_after_five_wrong_passwords() {
+    let app = spawn_app().await;
+    sign_up(&app, "norris@example.com", "Norris").await;
+    let client = browser();
+    for _ in 0..5 {
+        let wrong = sign_in(&client, &app, "norris@example.com", "not the password").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        assert!(
+            wrong
+                .text()
+                .await
+                .unwrap()
+                .contains("wrong email or password")
+        );
+    }
+
+    // Now even the right password is refused, with the wait in the page and the header.
+    let refused = sign_in(
+        &client,
+        &app,
+        "norris@example.com",
+        "a long enough password",
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = refused.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((840..=900).contains(&retry_after), "{retry_after}");
+    let page = refused.text().await.unwrap();
+    assert!(
+        page.contains("too many attempts; try again in 15 minutes"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"password\""), "the form again: {page}");
+
+    // The same address trying another account is refused too; nobody was signed in.
+    let other = sign_in(&client, &app, "someone@example.com", "a guess").await;
+    assert_eq!(other.status(), StatusCode::TOO_MANY_REQUESTS);
+    let dashboard = client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(dashboard.status(), StatusCode::SEE_OTHER);
     app.stop().await;
 }

@@ -112,6 +112,15 @@ pub trait Store: Send + Sync {
     async fn source(&self, user_id: i64, source_id: i64) -> Result<Option<Source>>;
     /// Deletes one of a user's sources; false if there was none.
     async fn delete_source(&self, user_id: i64, source_id: i64) -> Result<bool>;
+    /// Sets how often one of a user's sources is polled and when it is polled next; false
+    /// if there was no such source.
+    async fn set_source_interval(
+        &self,
+        user_id: i64,
+        source_id: i64,
+        interval_s: i64,
+        next_poll_at: Timestamp,
+    ) -> Result<bool>;
     /// Sources due at `now` (of one user, or all), most overdue first.
     async fn due_sources(&self, user_id: Option<i64>, now: Timestamp) -> Result<Vec<Source>>;
     /// Records a poll's outcome.

@@ -300,6 +300,25 @@ impl Store for PostgresStore {
         Ok(done.rows_affected() > 0)
     }
 
+    async fn set_source_interval(
+        &self,
+        user_id: i64,
+        source_id: i64,
+        interval_s: i64,
+        next_poll_at: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE sources SET interval_s = $1, next_poll_at = $2 WHERE user_id = $3 AND id = $4",
+        )
+        .bind(interval_s)
+        .bind(seconds(next_poll_at))
+        .bind(user_id)
+        .bind(source_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn due_sources(&self, user_id: Option<i64>, now: Timestamp) -> Result<Vec<Source>> {
         let rows = sqlx::query(&format!(
             "SELECT {SOURCE_COLUMNS} FROM sources WHERE next_poll_at <= $1 \

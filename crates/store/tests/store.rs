@@ -260,6 +260,28 @@ async fn sources_are_per_user_and_polls_are_recorded(db: TestDb) {
         .unwrap();
     assert!(store.item_seen(source.id, "guid-1").await.unwrap());
 
+    assert!(
+        !store
+            .set_source_interval(b.id, source.id, 3600, at(3000))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_source_interval(a.id, source.id, 3600, at(4200))
+            .await
+            .unwrap()
+    );
+    let slower = store.source(a.id, source.id).await.unwrap().unwrap();
+    assert_eq!((slower.interval_s, slower.next_poll_at), (3600, at(4200)));
+    assert!(
+        store
+            .due_sources(Some(a.id), at(4199))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     assert!(!store.delete_source(b.id, source.id).await.unwrap());
     assert!(store.delete_source(a.id, source.id).await.unwrap());
 }

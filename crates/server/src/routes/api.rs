@@ -48,7 +48,10 @@ pub fn router() -> Router<Arc<Service>> {
         .route("/api/v1/episodes", get(episodes))
         .route("/api/v1/episodes/{id}", get(episode))
         .route("/api/v1/sources", get(list_sources).post(add_source))
-        .route("/api/v1/sources/{id}", get(source).delete(delete_source))
+        .route(
+            "/api/v1/sources/{id}",
+            get(source).patch(update_source).delete(delete_source),
+        )
         .route("/api/v1/settings", get(settings).put(put_settings))
         .route("/api/v1/jobs", get(jobs).post(make_episode))
         .route("/api/v1/jobs/{id}", get(job))
@@ -166,6 +169,24 @@ async fn add_source(
 ) -> Result<(StatusCode, Json<Source>), ApiError> {
     let source = sources::add_source(&service, &user, &body.url).await?;
     Ok((StatusCode::CREATED, Json(source)))
+}
+
+/// The fields of a source a listener may change.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceChange {
+    interval_s: i64,
+}
+
+async fn update_source(
+    State(service): State<Arc<Service>>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<i64>,
+    ApiJson(change): ApiJson<SourceChange>,
+) -> Result<Json<Source>, ApiError> {
+    Ok(Json(
+        sources::set_interval(&service, &user, id, change.interval_s).await?,
+    ))
 }
 
 async fn delete_source(

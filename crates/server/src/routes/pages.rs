@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<Service>> {
         .route("/stories/{id}/make", post(make_from_story))
         .route("/sources", get(sources_page).post(add_source))
         .route("/sources/{id}/delete", post(delete_source))
+        .route("/sources/{id}/interval", post(set_source_interval))
         .route("/settings", get(settings_page).post(save_settings))
         .route("/settings/feed-token", post(rotate_feed_token))
         .route("/settings/api-token", post(new_api_token))
@@ -167,7 +168,13 @@ async fn signin(
     let email = form.email.trim().to_lowercase();
     let keys = [format!("email:{email}"), format!("ip:{}", peer.ip())];
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    service.sign_in_limiter.check(&keys)?;
+    if let Err(refused) = service.sign_in_limiter.check(&keys) {
+        let mut page = SignInPage::new(false, form.csrf);
+        page.error = Some(refused.to_string());
+        page.email = email;
+        let status = axum::http::StatusCode::TOO_MANY_REQUESTS;
+        return Ok((status, refused.retry_after(), render(&page)?).into_response());
+    }
     let found = service.store.user_by_email(&email).await?;
     let hash = found
         .as_ref()
@@ -431,6 +438,35 @@ async fn delete_source(
         return Err(Error::NotFound);
     }
     Ok(Redirect::to("/sources").into_response())
+}
+
+#[derive(Deserialize)]
+struct IntervalForm {
+    csrf: String,
+    interval_s: i64,
+}
+
+async fn set_source_interval(
+    State(service): State<Arc<Service>>,
+    signed_in: SignedIn,
+    Path(id): Path<i64>,
+    Form(form): Form<IntervalForm>,
+) -> Result<Response, Error> {
+    signed_in.check_csrf(&form.csrf)?;
+    match sources::set_interval(&service, &signed_in.user, id, form.interval_s).await {
+        Ok(source) => {
+            let message = format!(
+                "{} will be checked {}.",
+                source.title.as_deref().unwrap_or(&source.url),
+                view::interval_label(source.interval_s)
+            );
+            sources_page_with(&service, &signed_in, None, Some(message), String::new()).await
+        }
+        Err(Error::BadRequest(error)) => {
+            sources_page_with(&service, &signed_in, Some(error), None, String::new()).await
+        }
+        Err(err) => Err(err),
+    }
 }
 
 #[derive(Template)]
