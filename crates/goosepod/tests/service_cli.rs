@@ -173,7 +173,15 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         "nothing is published"
     );
 
-    // While its lease lasts, nobody else takes the job; after, it runs again, once.
+    // What a worker killed after moving the episode into place, before publishing it,
+    // would leave: a whole directory for the attempt, next to any staging directory.
+    let user_media = data.path().join("media").join("1");
+    let dead_attempt = user_media.join(format!("{}-1", job.id));
+    std::fs::create_dir_all(&dead_attempt).unwrap();
+    std::fs::write(dead_attempt.join("episode.mp3"), b"half an episode").unwrap();
+
+    // While its lease lasts, nobody else takes the job (nor its files); after, it runs
+    // again, once, and what the dead attempt left is removed.
     let during = json(&goosepod_with(
         &[
             "run-once",
@@ -185,6 +193,8 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         &env,
     ));
     assert_eq!(during["jobs"], serde_json::json!([]));
+    assert_eq!(during["media_swept"], 0);
+    assert!(dead_attempt.is_dir(), "a running attempt's files are kept");
     let after = json(&goosepod_with(
         &[
             "run-once",
@@ -202,6 +212,13 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
     assert_eq!((rerun.state, rerun.attempts), (JobState::Done, 2));
     let media = data.path().join("media").join(&episodes[0].media_key);
     assert!(media.join("episode.mp3").is_file() && media.join("index.html").is_file());
+    let mut left: Vec<_> = std::fs::read_dir(&user_media)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    left.sort();
+    assert_eq!(left, [media], "only the published episode's files remain");
+    assert!(after["media_swept"].as_u64().unwrap() >= 1, "{after}");
     let again = json(&goosepod_with(
         &[
             "run-once",

@@ -16,6 +16,7 @@ use crate::accounts;
 use crate::error::Error;
 use crate::poll;
 use crate::service::Service;
+use crate::sweep;
 use crate::tokens;
 
 /// How episodes are written and spoken.
@@ -201,7 +202,7 @@ async fn make(
         .map_err(|err| Error::BadRequest(err.to_string()))?
         .clone();
     let public_id = tokens::random_id();
-    let media_key = format!("{}/{public_id}", user.id);
+    let media_key = format!("{}/{}", user.id, sweep::attempt_dir(job));
     let out_dir = service.episode_dir(&media_key);
     let at = service.now();
     let recipe = service.config.recipe.clone();

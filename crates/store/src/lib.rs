@@ -211,4 +211,6 @@ pub trait Store: Send + Sync {
     async fn episodes(&self, user_id: i64, limit: u32) -> Result<Vec<EpisodeRow>>;
     /// One of a user's episodes by public id.
     async fn episode(&self, user_id: i64, public_id: &str) -> Result<Option<EpisodeRow>>;
+    /// Whether one of a user's episodes keeps its files under `media_key`.
+    async fn media_published(&self, user_id: i64, media_key: &str) -> Result<bool>;
 }

@@ -724,6 +724,16 @@ impl Store for SqliteStore {
         rows.iter().map(episode).collect()
     }
 
+    async fn media_published(&self, user_id: i64, media_key: &str) -> Result<bool> {
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM episodes WHERE user_id = ? AND media_key = ?")
+                .bind(user_id)
+                .bind(media_key)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(count > 0)
+    }
+
     async fn episode(&self, user_id: i64, public_id: &str) -> Result<Option<EpisodeRow>> {
         let row = sqlx::query(&format!(
             "SELECT {EPISODE_COLUMNS} FROM episodes WHERE user_id = ? AND public_id = ?"

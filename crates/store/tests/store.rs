@@ -439,6 +439,15 @@ async fn a_job_is_leased_to_one_worker_and_recovered_when_its_lease_expires(db: 
         vec![published.clone()]
     );
     assert_eq!(store.episode(user.id, "e1").await.unwrap(), Some(published));
+    let key = format!("{}/e1", user.id);
+    assert!(store.media_published(user.id, &key).await.unwrap());
+    assert!(
+        !store
+            .media_published(user.id, &format!("{}/late", user.id))
+            .await
+            .unwrap()
+    );
+    assert!(!store.media_published(user.id + 1, &key).await.unwrap());
 }
 
 async fn failed_jobs_retry_then_fail_and_released_jobs_return_to_the_queue(db: TestDb) {

@@ -300,6 +300,7 @@ pub fn run_once(args: RunOnceArgs, settings: &Settings) -> Result<ExitCode> {
             "new_stories": report.poll.new_candidates,
             "jobs_queued": report.queued,
             "jobs": jobs,
+            "media_swept": report.swept,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
