@@ -8,7 +8,7 @@ use goosepod_core::{
     WriterUsage, timezone,
 };
 use goosepod_write::checks::{self, Problem};
-use goosepod_write::{Body, WriteError};
+use goosepod_write::{Body, LineOrigin, WriteError};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
@@ -150,7 +150,7 @@ impl ModelWriter {
         let show = hosts.show.as_str();
         let key = self.cache_key(article, language, hosts, listener.minutes);
         if let Some(body) = self.cached(&key) {
-            let episode = self.finish(&body, listener, at).map_err(fail)?;
+            let (episode, _) = self.finish(&body, listener, at).map_err(fail)?;
             let problems = check(&episode, &body, article, target_seconds, show);
             if problems.iter().all(|p| !p.rejects) {
                 tracing::info!(key = %key, "body from the cache");
@@ -228,7 +228,7 @@ impl ModelWriter {
                         message: reason,
                         rejects: true,
                     }],
-                    Ok(mut episode) => {
+                    Ok((mut episode, origins)) => {
                         let problems = check(&episode, &body, article, target_seconds, show);
                         if problems.iter().all(|p| !p.rejects) {
                             self.store(&key, &body);
@@ -240,15 +240,10 @@ impl ModelWriter {
                             }
                             return Ok(episode);
                         }
-                        let greeting = episode
-                            .lines
-                            .iter()
-                            .take_while(|l| l.segment == Segment::Greeting)
-                            .count();
                         problems
                             .into_iter()
                             .map(|mut p| {
-                                p.message = draft_numbering(&p.message, greeting, body.lines.len());
+                                p.message = draft_numbering(&p.message, &origins);
                                 p
                             })
                             .collect()
@@ -282,14 +277,20 @@ impl ModelWriter {
         })
     }
 
-    /// The body made into the listener's episode, marked as the model's.
-    fn finish(&self, body: &Body, listener: &Listener, at: Timestamp) -> Result<Episode, String> {
-        let mut episode =
-            goosepod_write::personalise(body, listener, at).map_err(|e| e.to_string())?;
+    /// The body made into the listener's episode, marked as the model's, and where each
+    /// of its lines comes from.
+    fn finish(
+        &self,
+        body: &Body,
+        listener: &Listener,
+        at: Timestamp,
+    ) -> Result<(Episode, Vec<LineOrigin>), String> {
+        let (mut episode, origins) =
+            goosepod_write::personalise_traced(body, listener, at).map_err(|e| e.to_string())?;
         episode.writer.kind = WriterKind::Llm;
         episode.writer.model = Some(self.client.model().to_string());
         episode.writer.notes.clear();
-        Ok(episode)
+        Ok((episode, origins))
     }
 
     /// The article's text, condensed (map-reduce over its paragraphs) until it fits the
@@ -407,22 +408,25 @@ fn check(
 }
 
 /// A check's message with the episode's line number (counted from the greeting) as the
-/// draft's: the model numbers its `lines`, which come after the `greeting` lines and
-/// before host B's goodbye.
-fn draft_numbering(message: &str, greeting: usize, body_lines: usize) -> String {
+/// draft's: the model numbers its `lines`, which the episode holds between the greeting
+/// and host B's goodbye (some split in two). `origins` says where each episode line
+/// comes from.
+fn draft_numbering(message: &str, origins: &[LineOrigin]) -> String {
     let Some(rest) = message.strip_prefix("line ") else {
         return message.to_string();
     };
     let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-    let Ok(n) = rest[..digits].parse::<usize>() else {
+    let Some(origin) = rest[..digits]
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| origins.get(n.checked_sub(1)?))
+    else {
         return message.to_string();
     };
-    let place = if n <= greeting {
-        "the greeting around the hook".to_string()
-    } else if n > greeting + body_lines {
-        "host B's goodbye".to_string()
-    } else {
-        format!("line {}", n - greeting)
+    let place = match origin {
+        LineOrigin::Greeting => "the greeting around the hook".to_string(),
+        LineOrigin::Body(index) => format!("line {}", index + 1),
+        LineOrigin::Farewell => "host B's goodbye".to_string(),
     };
     format!("{place}{}", &rest[digits..])
 }

@@ -199,11 +199,35 @@ pub fn write_body(
 
 /// Makes `body` into `listener`'s episode, as of `generated_at`: the greeting with their
 /// name and local date and time, their name in the body's personal lines, the farewell.
+///
+/// Only what names the listener is personal: the hook after host B's greeting, and the
+/// rest of a body line after the phrase that turns it to the listener (when that rest is
+/// long enough to be worth it), are lines of their own, the same for every listener.
 pub fn personalise(
     body: &Body,
     listener: &Listener,
     generated_at: Timestamp,
 ) -> Result<Episode, WriteError> {
+    personalise_traced(body, listener, generated_at).map(|(episode, _)| episode)
+}
+
+/// Where one of an episode's lines comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineOrigin {
+    /// The greeting (with the hook).
+    Greeting,
+    /// The body's line at this index (whole, or one of the two lines it was split into).
+    Body(usize),
+    /// Host B's goodbye.
+    Farewell,
+}
+
+/// [`personalise`], also saying where each of the episode's lines comes from.
+pub fn personalise_traced(
+    body: &Body,
+    listener: &Listener,
+    generated_at: Timestamp,
+) -> Result<(Episode, Vec<LineOrigin>), WriteError> {
     listener.validate()?;
     let time = SpokenTime::in_zone(generated_at, &listener.timezone)?;
     let name = listener.name.as_str();
@@ -216,20 +240,36 @@ pub fn personalise(
         &time,
         &body.hook,
     ));
-    lines.extend(body.lines.iter().map(|line| {
-        Line::new(
-            line.speaker,
-            line.segment,
-            line.text_for(name),
-            line.is_personal(),
-        )
-    }));
+    let mut origins = vec![LineOrigin::Greeting; lines.len()];
+    for (index, line) in body.lines.iter().enumerate() {
+        let text = line.text_for(name);
+        let after_name = text.len() - line.pieces.last().map_or(0, String::len);
+        let split = line
+            .is_personal()
+            .then(|| personal::split_after_name(&text, after_name, body.language))
+            .flatten();
+        match split {
+            // What follows the address is the same for every listener: a line of its own.
+            Some((address, rest)) => lines.extend([
+                Line::new(line.speaker, line.segment, address, true),
+                Line::new(line.speaker, line.segment, rest, false),
+            ]),
+            None => lines.push(Line::new(
+                line.speaker,
+                line.segment,
+                text.clone(),
+                line.is_personal(),
+            )),
+        }
+        origins.resize(lines.len(), LineOrigin::Body(index));
+    }
     lines.push(personal::farewell(
         body.language,
         &body.hosts,
         body.seed,
         name,
     ));
+    origins.push(LineOrigin::Farewell);
     let mut notes = body.notes.clone();
     if listener.language != body.language && listener.language != body.requested {
         notes.push(translation_note(body.language, listener.language));
@@ -260,7 +300,7 @@ pub fn personalise(
         audio: None,
     };
     episode.validate()?;
-    Ok(episode)
+    Ok((episode, origins))
 }
 
 /// The language an article is written in: its language tag when the hosts speak that

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Once;
 use std::time::Duration;
 
-use goosepod_core::{Article, HostPair, Language, Listener, Section};
+use goosepod_core::{Article, HostPair, Language, Line, Listener, Section};
 use goosepod_llm::{ChatClient, LlmConfig, ModelWriter};
 use goosepod_write::Body;
 use jiff::Timestamp;
@@ -284,4 +284,35 @@ pub fn authorization(request: &Request) -> Option<String> {
         .headers
         .get("authorization")
         .map(|v| v.to_str().unwrap().to_string())
+}
+
+/// An episode's body (between the greeting and the goodbye) as the draft's lines for
+/// `name`. The writer gives what follows an address a line of its own; such a pair is
+/// joined again here.
+pub fn body_as_drafted(lines: &[Line], name: &str, drafted: &[Value]) -> Vec<Line> {
+    let body_start = lines
+        .iter()
+        .position(|line| line.segment != goosepod_core::Segment::Greeting)
+        .expect("a body");
+    let mut body = lines[body_start..lines.len() - 1].iter().peekable();
+    let mut out = Vec::new();
+    for drafted in drafted {
+        let expected = drafted["text"]
+            .as_str()
+            .unwrap()
+            .replace("{listener}", name);
+        let Some(line) = body.next() else { break };
+        let joined = body.peek().and_then(|next| {
+            let rest = expected.strip_prefix(line.text.as_str())?;
+            (line.personal && !next.personal && rest.trim_start() == next.text).then_some(())
+        });
+        if joined.is_some() {
+            body.next();
+            out.push(Line::new(line.speaker, line.segment, expected, true));
+        } else {
+            out.push(line.clone());
+        }
+    }
+    out.extend(body.cloned());
+    out
 }
