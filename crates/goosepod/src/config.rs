@@ -21,6 +21,7 @@ const SECTIONS: &[&str] = &["fetch", "writer", "llm", "voice", "piper", "service
 const SHORT_NAMES: &[(&str, &str)] = &[
     ("public_url", "service.public_url"),
     ("data_dir", "service.data_dir"),
+    ("database_url", "service.database_url"),
 ];
 
 /// Everything the config file and environment can set.
@@ -48,6 +49,9 @@ pub struct Settings {
 pub struct ServiceSettings {
     /// Where the database and media live (`GOOSEPOD_DATA_DIR`).
     pub data_dir: Option<PathBuf>,
+    /// A PostgreSQL database for the service's rows instead of the data directory's
+    /// SQLite file (`GOOSEPOD_DATABASE_URL`, `postgres://user:password@host/database`).
+    pub database_url: Option<String>,
     /// Address to listen on.
     pub bind: Option<std::net::SocketAddr>,
     /// The absolute URL listeners reach the service at (`GOOSEPOD_PUBLIC_URL`); default

@@ -1,7 +1,11 @@
 //! The service commands on one data directory: `user add`, `source add`, `run-once`, and a
-//! worker killed in the middle of a job.
+//! worker killed in the middle of a job; the same commands on a PostgreSQL database.
 
 mod common;
+/// The store tests' databases; only the PostgreSQL part is used here.
+#[allow(dead_code)]
+#[path = "../../store/tests/support/mod.rs"]
+mod databases;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -234,4 +238,73 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         serde_json::json!([]),
         "an article source is told once"
     );
+}
+
+#[test]
+fn the_service_commands_keep_their_rows_in_postgresql_when_told() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let Some(db) = runtime.block_on(databases::TestDb::postgres()) else {
+        return;
+    };
+    let url = db.postgres_url().unwrap().to_owned();
+    let data = tempfile::tempdir().unwrap();
+    let dir = data.path().to_str().unwrap();
+    let article = serve_page(std::fs::read(sample("en-harbor-battery.html")).unwrap());
+    let env = [
+        ("GOOSEPOD_FETCH_ALLOW", "127.0.0.1"),
+        ("GOOSEPOD_DATABASE_URL", url.as_str()),
+    ];
+    let user = json(&goosepod_with(
+        &["user", "add", "a@example.com", "--data-dir", dir],
+        &env,
+    ));
+    json(&goosepod_with(
+        &[
+            "source",
+            "add",
+            "--user",
+            "a@example.com",
+            &article,
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    let run = json(&goosepod_with(
+        &[
+            "run-once",
+            "--at",
+            "2030-01-15T08:00:00Z",
+            "--data-dir",
+            dir,
+        ],
+        &env,
+    ));
+    assert_eq!(run["jobs"][0]["state"], "done", "{run}");
+
+    // The rows are in PostgreSQL, the media in the data directory, and no SQLite file.
+    let store = runtime.block_on(db.open());
+    let user_id = user["id"].as_i64().unwrap();
+    let episodes = runtime.block_on(store.episodes(user_id, 10)).unwrap();
+    assert_eq!(episodes.len(), 1);
+    assert_eq!(episodes[0].public_id, run["jobs"][0]["episode"]);
+    let media = data.path().join("media").join(&episodes[0].media_key);
+    assert!(media.join("episode.mp3").is_file());
+    assert!(!data.path().join("goosepod.db").exists());
+
+    // A server that cannot be reached is named, without its password.
+    let refused = goosepod_with(
+        &["user", "add", "b@example.com", "--data-dir", dir],
+        &[(
+            "GOOSEPOD_DATABASE_URL",
+            "postgres://goosepod:secret-word@127.0.0.1:1/goosepod",
+        )],
+    );
+    assert!(!refused.status.success());
+    let message = stderr(&refused);
+    assert!(message.contains("127.0.0.1:1"), "{message}");
+    assert!(!message.contains("secret-word"), "{message}");
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use goosepod_ingest::fetch::{FetchConfig, FetchError, Fetcher};
-use goosepod_store::{SqliteStore, Store, StoreError};
+use goosepod_store::{PostgresStore, SqliteStore, Store, StoreError};
 use jiff::Timestamp;
 use url::Url;
 
@@ -15,8 +15,12 @@ use crate::make::Recipe;
 /// How the service runs.
 #[derive(Debug, Clone)]
 pub struct ServiceConfig {
-    /// Where the database and media live.
+    /// Where media (and the SQLite database, unless `database_url` names another) live.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database (`postgres://user:password@host/database`) to keep the
+    /// service's rows in instead of the data directory's SQLite file; several machines
+    /// can then share it (and the media directory, on a shared file system).
+    pub database_url: Option<String>,
     /// The absolute URL the service is reached at (links in feeds and pages).
     pub public_url: Url,
     /// How pages and feeds are fetched (limits, allow-list).
@@ -41,6 +45,7 @@ impl ServiceConfig {
     pub fn new(data_dir: PathBuf, public_url: Url) -> ServiceConfig {
         ServiceConfig {
             data_dir,
+            database_url: None,
             public_url,
             fetch: FetchConfig::default(),
             recipe: Recipe::default(),
@@ -52,7 +57,7 @@ impl ServiceConfig {
         }
     }
 
-    /// The SQLite database file.
+    /// The SQLite database file (used unless `database_url` is set).
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("goosepod.db")
     }
@@ -130,17 +135,21 @@ pub struct Service {
 }
 
 impl Service {
-    /// Opens the data directory (creating it and migrating the database as needed).
+    /// Opens the data directory and the database (creating the directory and migrating
+    /// the database as needed).
     /// Must be called inside a Tokio runtime.
     pub async fn open(config: ServiceConfig, clock: Clock) -> Result<Arc<Service>, StartError> {
         for dir in [config.data_dir.clone(), config.media_dir()] {
             make_dir(&dir)?;
         }
-        let store = SqliteStore::open(&config.database_path()).await?;
+        let store: Arc<dyn Store> = match &config.database_url {
+            Some(url) => Arc::new(PostgresStore::connect(url).await?),
+            None => Arc::new(SqliteStore::open(&config.database_path()).await?),
+        };
         let fetcher = Fetcher::new(config.fetch.clone())?;
         Ok(Arc::new(Service {
             config,
-            store: Arc::new(store),
+            store,
             fetcher,
             clock,
             sign_in_limiter: RateLimiter::sign_in(),

@@ -20,8 +20,9 @@ use crate::config::Settings;
 /// The data directory, shared by every service command.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataDirArg {
-    /// Where the database (goosepod.db) and media live (default: `[service] data_dir`,
-    /// else ./goosepod-data).
+    /// Where the database (goosepod.db, unless `[service] database_url` or
+    /// GOOSEPOD_DATABASE_URL names a PostgreSQL one) and media live (default: `[service]
+    /// data_dir`, else ./goosepod-data).
     #[arg(long, env = "GOOSEPOD_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
 }
@@ -133,6 +134,7 @@ fn config(
         None => Url::parse(&format!("http://{bind}/"))?,
     };
     let mut config = ServiceConfig::new(data_dir, public_url);
+    config.database_url = settings.service.database_url.clone();
     config.fetch = settings.fetch_config()?;
     config.recipe = recipe(settings, &config.data_dir);
     if let Some(workers) = settings.service.workers {
@@ -165,7 +167,7 @@ async fn open(settings: &Settings, data: &DataDirArg, clock: Clock) -> Result<Ar
     let dir = config.data_dir.display().to_string();
     Service::open(config, clock)
         .await
-        .with_context(|| format!("cannot open the data directory {dir}"))
+        .with_context(|| format!("cannot open the service's data (directory {dir})"))
 }
 
 /// Runs `goosepod serve`.
@@ -180,8 +182,12 @@ pub fn serve(args: ServeArgs, settings: &Settings) -> Result<ExitCode> {
             config.public_url = Url::parse(&format!("http://{}/", listener.local_addr()?))?;
         }
         let service = Service::open(config, Clock::System).await?;
+        let database = match &service.config.database_url {
+            Some(url) => goosepod_store::redact_url(url),
+            None => service.config.database_path().display().to_string(),
+        };
         eprintln!(
-            "goosepod: serving {} on http://{} (data in {})",
+            "goosepod: serving {} on http://{} (media in {}, database {database})",
             service.config.public_url,
             listener.local_addr()?,
             service.config.data_dir.display()
