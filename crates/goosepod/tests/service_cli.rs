@@ -34,6 +34,20 @@ fn serve_page(body: Vec<u8>) -> String {
     format!("http://{address}/news/harbour")
 }
 
+/// The entries of a line cache directory.
+fn cached_lines(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut lines = Vec::new();
+    for shard in std::fs::read_dir(dir).unwrap() {
+        for entry in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|ext| ext == "pcm") {
+                lines.push(path);
+            }
+        }
+    }
+    lines
+}
+
 fn json(output: &std::process::Output) -> serde_json::Value {
     assert!(output.status.success(), "{}", stderr(output));
     serde_json::from_str(&stdout(output)).unwrap()
@@ -223,6 +237,14 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
     left.sort();
     assert_eq!(left, [media], "only the published episode's files remain");
     assert!(after["media_swept"].as_u64().unwrap() >= 1, "{after}");
+    // Spoken lines left unused for days are pruned from the line cache.
+    let lines = cached_lines(&data.path().join("cache").join("lines"));
+    assert!(!lines.is_empty());
+    let days_ago = std::time::SystemTime::now() - Duration::from_secs(4 * 24 * 3600);
+    for line in &lines {
+        let file = std::fs::File::options().write(true).open(line).unwrap();
+        file.set_modified(days_ago).unwrap();
+    }
     let again = json(&goosepod_with(
         &[
             "run-once",
@@ -233,6 +255,8 @@ fn a_worker_killed_mid_job_loses_nothing_and_publishes_once() {
         ],
         &env,
     ));
+    assert_eq!(again["cached_lines_pruned"], lines.len(), "{again}");
+    assert!(cached_lines(&data.path().join("cache").join("lines")).is_empty());
     assert_eq!(
         again["jobs"],
         serde_json::json!([]),

@@ -27,7 +27,7 @@ use goosepod_voice::{CoverArt, Progress};
 use jiff::Timestamp;
 
 pub use error::{PipelineError, PublishFailure, SpeakFailure};
-pub use goosepod_voice::AudioFormat;
+pub use goosepod_voice::{AudioFormat, LineCache, Pruned};
 pub use observe::{Observer, Silent, Stage};
 pub use output::OutputError;
 pub use voice::{UnsupportedLanguage, VoiceChoice};

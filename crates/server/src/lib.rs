@@ -31,7 +31,7 @@ pub use service::{Clock, Service, ServiceConfig, StartError};
 
 /// How often the poller and the scheduler look for work.
 pub const TICK: Duration = Duration::from_secs(30);
-/// How often the media directory is swept of what dead workers left behind.
+/// How often the media directory and the line cache are swept (see [`sweep`]).
 pub const SWEEP_EVERY: Duration = Duration::from_secs(60 * 60);
 /// How long a running job may take to finish after shutdown is asked for.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
@@ -45,18 +45,18 @@ pub struct RunReport {
     pub queued: usize,
     /// Jobs run, and how each ended.
     pub jobs: Vec<(goosepod_store::Job, Outcome)>,
-    /// Leftover media directories removed (see [`sweep`]).
-    pub swept: usize,
+    /// What the sweep removed (see [`sweep`]).
+    pub swept: sweep::Swept,
 }
 
 /// Polls due sources, queues due deliveries and runs every due job to completion, as if
 /// the clock read the service's clock (see [`Clock::Fixed`]), for one user or all; then
-/// removes media that dead workers left behind.
+/// removes media that dead workers left behind and long-unused spoken lines.
 pub async fn run_once(service: &Arc<Service>, only: Option<i64>) -> Result<RunReport, Error> {
     let poll = poll::poll_due(service, only).await?;
     let queued = schedule::run_due_deliveries(service, only).await?;
     let jobs = make::drain(service, &worker_name(0), only).await?;
-    let swept = sweep::sweep_media(service).await?;
+    let swept = sweep::sweep(service).await?;
     Ok(RunReport {
         poll,
         queued,
@@ -132,8 +132,8 @@ async fn tick_loop(service: Arc<Service>, mut stopping: watch::Receiver<bool>) {
     loop {
         if swept_at.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
             swept_at = Some(std::time::Instant::now());
-            if let Err(err) = sweep::sweep_media(&service).await {
-                tracing::error!(error = %err, "sweeping media failed");
+            if let Err(err) = sweep::sweep(&service).await {
+                tracing::error!(error = %err, "sweeping failed");
             }
         }
         if let Err(err) = poll::poll_due(&service, None).await {

@@ -38,6 +38,9 @@ pub struct ServiceConfig {
     /// Whether `serve` also polls, schedules and runs jobs (tests that drive those with
     /// `run_once` and a fixed clock turn it off).
     pub background: bool,
+    /// How long a spoken line stays in the line cache unused: long enough for every
+    /// listener of a day's stories, in every time zone, to get theirs.
+    pub line_cache_keep: Duration,
 }
 
 impl ServiceConfig {
@@ -54,6 +57,7 @@ impl ServiceConfig {
             max_attempts: 3,
             poll_interval: Duration::from_secs(30 * 60),
             background: true,
+            line_cache_keep: Duration::from_secs(3 * 24 * 60 * 60),
         }
     }
 

@@ -1,7 +1,8 @@
 //! Media nobody will ever see, removed: the staging directory of a worker that died
 //! mid-job, and the finished directory of an attempt whose episode was never published
 //! (the worker died between moving it into place and publishing the row, or could not
-//! remove it after losing its lease).
+//! remove it after losing its lease). And spoken lines the line cache has not used for
+//! [`crate::ServiceConfig::line_cache_keep`].
 //!
 //! An episode's files live in `media/<user>/<job>-<attempt>/`, built beside it in
 //! `media/<user>/.<job>-<attempt>.partial-*`. So the name alone says which attempt made a
@@ -10,6 +11,7 @@
 
 use std::path::Path;
 
+use goosepod_pipeline::{LineCache, Pruned};
 use goosepod_store::{Job, JobState};
 
 use crate::error::Error;
@@ -58,9 +60,53 @@ impl Entry {
     }
 }
 
+/// What one sweep removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    /// Attempt directories no episode will ever use.
+    pub media_dirs: usize,
+    /// Spoken lines unused for longer than the service keeps them, and their bytes.
+    pub cached_lines: Pruned,
+}
+
+/// Sweeps the media directory and prunes the line cache.
+pub async fn sweep(service: &Service) -> Result<Swept, Error> {
+    let media_dirs = sweep_media(service).await?;
+    let cached_lines = prune_line_cache(service).await?;
+    if media_dirs > 0 || cached_lines.entries > 0 {
+        tracing::info!(
+            media_dirs,
+            cached_lines = cached_lines.entries,
+            cache_bytes = cached_lines.bytes,
+            "swept"
+        );
+    }
+    Ok(Swept {
+        media_dirs,
+        cached_lines,
+    })
+}
+
+/// Removes spoken lines not used for [`crate::ServiceConfig::line_cache_keep`].
+async fn prune_line_cache(service: &Service) -> Result<Pruned, Error> {
+    let Some(dir) = service.config.recipe.voice.line_cache.clone() else {
+        return Ok(Pruned::default());
+    };
+    let keep = service.config.line_cache_keep;
+    tokio::task::spawn_blocking(move || {
+        if !dir.is_dir() {
+            return Ok(Pruned::default());
+        }
+        LineCache::open(dir)?.prune(keep)
+    })
+    .await
+    .map_err(|err| Error::Internal(format!("pruning the line cache stopped: {err}")))?
+    .map_err(|err| Error::Internal(format!("cannot prune the line cache: {err}")))
+}
+
 /// Removes every unwanted attempt directory under the media directory; returns how many.
 /// A directory that cannot be removed is logged and left for the next sweep.
-pub async fn sweep_media(service: &Service) -> Result<usize, Error> {
+async fn sweep_media(service: &Service) -> Result<usize, Error> {
     let mut removed = 0;
     for (user_id, user_dir) in numbered_dirs(&service.config.media_dir()) {
         for (name, path) in entries(&user_dir) {

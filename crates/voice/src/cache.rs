@@ -13,9 +13,13 @@
 //! (the last rename wins, both wrote the same thing). Every read is verified; an entry
 //! that fails (cut short, overwritten, from another format) is reported as
 //! [`Lookup::Corrupt`] and the caller speaks the line again and replaces it.
+//!
+//! A hit marks its entry used (its modification time), so [`LineCache::prune`] can
+//! remove what has not been used for a while and keep the cache from growing forever.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -124,7 +128,10 @@ impl LineCache {
         let path = self.path(key);
         match std::fs::read(&path) {
             Ok(bytes) => match decode(&bytes, key, sample_rate) {
-                Ok(samples) => Lookup::Hit(samples),
+                Ok(samples) => {
+                    mark_used(&path);
+                    Lookup::Hit(samples)
+                }
                 Err(reason) => Lookup::Corrupt(format!("{}: {reason}", path.display())),
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Lookup::Miss,
@@ -153,6 +160,62 @@ impl LineCache {
             source: e.error,
         })?;
         Ok(())
+    }
+
+    /// Removes entries not used (read or written) for `unused_for`, and temporary files
+    /// a writer that died left behind. Entries another process uses meanwhile are at
+    /// worst spoken again.
+    pub fn prune(&self, unused_for: Duration) -> Result<Pruned, CacheError> {
+        let now = SystemTime::now();
+        let mut pruned = Pruned::default();
+        let listing = |dir: &Path| {
+            std::fs::read_dir(dir).map_err(|source| CacheError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })
+        };
+        for shard in listing(&self.dir)?.flatten() {
+            if !shard.file_type().is_ok_and(|kind| kind.is_dir()) {
+                continue;
+            }
+            for entry in listing(&shard.path())?.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let (is_entry, is_leftover) = (name.ends_with(".pcm"), name.ends_with(".part"));
+                let Ok(meta) = entry.metadata() else { continue };
+                let idle = meta
+                    .modified()
+                    .ok()
+                    .and_then(|at| now.duration_since(at).ok())
+                    .unwrap_or_default();
+                let stale = (is_entry && idle >= unused_for)
+                    || (is_leftover && idle >= LEFTOVER_AGE.min(unused_for));
+                if stale && std::fs::remove_file(entry.path()).is_ok() {
+                    pruned.entries += usize::from(is_entry);
+                    pruned.bytes += meta.len();
+                }
+            }
+        }
+        Ok(pruned)
+    }
+}
+
+/// What [`LineCache::prune`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Entries removed.
+    pub entries: usize,
+    /// Bytes freed (entries and leftover temporary files).
+    pub bytes: u64,
+}
+
+/// A temporary file this old is a dead writer's, not one being written.
+const LEFTOVER_AGE: Duration = Duration::from_secs(60 * 60);
+
+/// Marks an entry used now; a failure only means it may be pruned sooner.
+fn mark_used(path: &Path) {
+    if let Ok(file) = std::fs::File::options().write(true).open(path) {
+        let _ = file.set_modified(SystemTime::now());
     }
 }
 
@@ -279,6 +342,37 @@ mod tests {
         std::fs::write(&path, &good).unwrap();
         assert!(matches!(cache.get(&key, 48_000), Lookup::Corrupt(_)));
         assert_eq!(cache.get(&key, 44_100), Lookup::Hit(samples()));
+    }
+
+    #[test]
+    fn entries_unused_for_a_while_are_pruned_and_used_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = LineCache::open(dir.path()).unwrap();
+        let (old, used, fresh) = (
+            LineKey::new("x", "old", 44_100),
+            LineKey::new("x", "used", 44_100),
+            LineKey::new("x", "fresh", 44_100),
+        );
+        for key in [&old, &used, &fresh] {
+            cache.put(key, 44_100, &samples()).unwrap();
+        }
+        let leftover = cache.path(&old).with_file_name(".line.dead.part");
+        std::fs::write(&leftover, b"half").unwrap();
+        let days_ago = SystemTime::now() - Duration::from_secs(3 * 24 * 3600);
+        for path in [cache.path(&old), cache.path(&used), leftover.clone()] {
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(days_ago).unwrap();
+        }
+        // Reading an entry marks it used.
+        assert_eq!(cache.get(&used, 44_100), Lookup::Hit(samples()));
+
+        let pruned = cache.prune(Duration::from_secs(2 * 24 * 3600)).unwrap();
+        assert_eq!(pruned.entries, 1);
+        assert_eq!(pruned.bytes, (HEADER + 4000 + 4) as u64);
+        assert_eq!(cache.get(&old, 44_100), Lookup::Miss);
+        assert!(!leftover.exists());
+        assert_eq!(cache.get(&used, 44_100), Lookup::Hit(samples()));
+        assert_eq!(cache.get(&fresh, 44_100), Lookup::Hit(samples()));
     }
 
     #[test]

@@ -44,7 +44,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use cache::{CacheStats, LineCache};
+pub use cache::{CacheStats, LineCache, Pruned};
 pub use config::{AudioFormat, EngineKind, VoiceConfig, default_voices};
 pub use engine::{
     EngineError, EspeakEngine, OpenAiSpeechConfig, OpenAiSpeechEngine, PiperConfig, PiperEngine,

@@ -306,7 +306,8 @@ pub fn run_once(args: RunOnceArgs, settings: &Settings) -> Result<ExitCode> {
             "new_stories": report.poll.new_candidates,
             "jobs_queued": report.queued,
             "jobs": jobs,
-            "media_swept": report.swept,
+            "media_swept": report.swept.media_dirs,
+            "cached_lines_pruned": report.swept.cached_lines.entries,
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
         Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
