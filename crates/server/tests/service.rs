@@ -745,3 +745,70 @@ async fn sign_in_is_refused_for_a_while_after_five_wrong_passwords() {
     assert_eq!(dashboard.status(), StatusCode::SEE_OTHER);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_story_is_made_now_once_and_only_by_its_listener() {
+    let site = Site::start().await;
+    publish_articles(&site);
+    let app = spawn_app().await;
+    let client = sign_up(&app, "norris@example.com", "Norris").await;
+    let (status, page) = add_source(&app, &client, &site.url("feed.xml")).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let early = app.run_once("2030-01-15T06:30:00Z").await;
+    assert_eq!((early.poll.new_candidates, early.queued), (2, 0));
+
+    let dashboard = client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let make = dashboard
+        .split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|action| action.starts_with("/stories/"))
+        .expect("a waiting story with a make-now form")
+        .to_owned();
+    let click = |client: reqwest::Client, csrf: String| {
+        let url = app.url(&make);
+        async move {
+            client
+                .post(url)
+                .form(&[("csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let csrf = csrf_of(&dashboard);
+    assert_eq!(
+        click(client.clone(), csrf.clone()).await,
+        StatusCode::SEE_OTHER
+    );
+    // Made once: the story is no longer waiting.
+    assert_eq!(click(client.clone(), csrf).await, StatusCode::NOT_FOUND);
+    // Another listener cannot make it.
+    let ada = sign_up(&app, "ada@example.com", "Ada").await;
+    let theirs = ada
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(click(ada, csrf_of(&theirs)).await, StatusCode::NOT_FOUND);
+
+    let run = app.run_once("2030-01-15T06:35:00Z").await;
+    assert_eq!(run.jobs.len(), 1);
+    assert!(
+        matches!(run.jobs[0].1, goosepod_server::Outcome::Published(_)),
+        "{:?}",
+        run.jobs[0].1
+    );
+    app.stop().await;
+}

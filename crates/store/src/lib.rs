@@ -159,6 +159,8 @@ pub trait Store: Send + Sync {
     ) -> Result<()>;
     /// Undelivered candidates, best first (score, then newest).
     async fn candidates(&self, user_id: i64, limit: u32) -> Result<Vec<Candidate>>;
+    /// One story, if it is still an undelivered candidate of the user's.
+    async fn candidate(&self, user_id: i64, story_id: i64) -> Result<Option<Candidate>>;
     /// Marks a story delivered (queued) to a user.
     async fn mark_delivered(&self, user_id: i64, story_id: i64, now: Timestamp) -> Result<()>;
     /// Claims a user's delivery for a local date; false if it was already made.

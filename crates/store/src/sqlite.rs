@@ -488,6 +488,20 @@ impl Store for SqliteStore {
         rows.iter().map(candidate).collect()
     }
 
+    async fn candidate(&self, user_id: i64, story_id: i64) -> Result<Option<Candidate>> {
+        let row = sqlx::query(&format!(
+            "SELECT {}, c.score, c.topics, c.found_at FROM candidates c \
+             JOIN stories s ON s.id = c.story_id \
+             WHERE c.user_id = ? AND c.story_id = ? AND c.delivered_at IS NULL",
+            prefixed("s", STORY_COLUMNS)
+        ))
+        .bind(user_id)
+        .bind(story_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(candidate).transpose()
+    }
+
     async fn mark_delivered(&self, user_id: i64, story_id: i64, now: Timestamp) -> Result<()> {
         sqlx::query(
             "UPDATE candidates SET delivered_at = ? WHERE user_id = ? AND story_id = ? \

@@ -321,7 +321,14 @@ async fn candidates_rank_by_score_and_are_delivered_once(db: TestDb) {
         [high, low]
     );
     assert_eq!(ranked[0].topics, ["batteries"]);
+    let one = store.candidate(user.id, high).await.unwrap().unwrap();
+    assert_eq!(
+        (one.story.id, one.topics.as_slice()),
+        (high, &["batteries".to_owned()][..])
+    );
     store.mark_delivered(user.id, high, at(1)).await.unwrap();
+    assert!(store.candidate(user.id, high).await.unwrap().is_none());
+    assert!(store.candidate(user.id + 1, low).await.unwrap().is_none());
     // Offering a delivered story again does not bring it back.
     store
         .add_candidate(user.id, high, 9.0, &[], at(2))

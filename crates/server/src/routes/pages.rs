@@ -325,13 +325,7 @@ async fn make_from_story(
 ) -> Result<Response, Error> {
     signed_in.check_csrf(&form.csrf)?;
     let user = &signed_in.user;
-    let offered = service
-        .store
-        .candidates(user.id, 1000)
-        .await?
-        .iter()
-        .any(|c| c.story.id == story_id);
-    if !offered {
+    if service.store.candidate(user.id, story_id).await?.is_none() {
         return Err(Error::NotFound);
     }
     queue(&service, user, Some(story_id), None).await?;
