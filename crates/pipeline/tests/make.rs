@@ -388,4 +388,18 @@ fn an_opus_episode_replaces_an_mp3_one_and_a_second_listener_reuses_the_spoken_l
     assert!(added > 0, "the greeting names Ada");
     assert!(added <= personal, "{added} new lines, {personal} personal");
     assert!(added < opus.lines.len() / 2);
+    // And those are short: what follows an address is shared.
+    let chars = |personal: bool| -> usize {
+        opus.lines
+            .iter()
+            .filter(|line| line.personal == personal)
+            .map(|line| line.text.chars().count())
+            .sum()
+    };
+    assert!(
+        chars(true) * 4 < chars(true) + chars(false),
+        "{} of {} characters are personal",
+        chars(true),
+        chars(true) + chars(false)
+    );
 }
