@@ -32,8 +32,8 @@ pub(super) fn strip_scripts_and_styles(html: &str) -> Cow<'_, str> {
         let Some(tag_end) = html[open..].find('>').map(|end| open + end + 1) else {
             break;
         };
-        let close =
-            find_ignore_case(&bytes[tag_end..], element.close).map_or(html.len(), |c| tag_end + c);
+        let close = find_tag_ignore_case(&html[tag_end..], element.close)
+            .map_or(html.len(), |c| tag_end + c);
         let keep = element.close == b"</script" && is_json_ld(&html[open..tag_end]);
         if !keep && close > tag_end {
             let out = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
@@ -72,10 +72,22 @@ fn is_json_ld(open_tag: &str) -> bool {
     open_tag.to_ascii_lowercase().contains("ld+json")
 }
 
-fn find_ignore_case(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window.eq_ignore_ascii_case(needle))
+/// The first place `needle` (which starts with `<`) occurs in `haystack`, ignoring ASCII
+/// case; only the `<`s are visited, found with a fast byte search.
+fn find_tag_ignore_case(haystack: &str, needle: &[u8]) -> Option<usize> {
+    let bytes = haystack.as_bytes();
+    let mut from = 0;
+    while let Some(offset) = haystack[from..].find('<') {
+        let at = from + offset;
+        if bytes[at..]
+            .get(..needle.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(needle))
+        {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]
@@ -88,6 +100,15 @@ mod tests {
         assert_eq!(
             strip_scripts_and_styles(html),
             "<p>a</p><SCRIPT></script><style></style><p>b</p>"
+        );
+    }
+
+    #[test]
+    fn a_script_ends_at_its_closing_tag_in_any_case() {
+        let html = "<script>if (a <b) x = '<\\/p>';</SCRIPT ><p>text</p>";
+        assert_eq!(
+            strip_scripts_and_styles(html),
+            "<script></SCRIPT ><p>text</p>"
         );
     }
 
