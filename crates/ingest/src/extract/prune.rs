@@ -263,6 +263,9 @@ impl Judged {
 }
 
 fn letters(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.bytes().filter(u8::is_ascii_alphabetic).count();
+    }
     text.chars().filter(|c| is_letter(*c)).count()
 }
 
