@@ -118,10 +118,17 @@ fn clean_lines(text: &str) -> Vec<String> {
 /// Collapses runs of whitespace (including no-break and zero-width spaces) to one space
 /// and trims the ends; full-width ideographic spaces that indent Chinese paragraphs go too.
 fn fold_spaces(line: &str) -> String {
-    line.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))
+    let mut folded = String::with_capacity(line.len());
+    for word in line
+        .split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
 
 /// True for a line that reads as running text rather than a label.
