@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use dom_query::Document;
+use dom_query::{Document, Element};
 use jiff::{Timestamp, civil, tz::TimeZone};
 use regex::Regex;
 
@@ -19,26 +19,115 @@ pub(super) struct HeadFacts {
     pub published: Option<String>,
 }
 
-/// Reads the head facts readability's metadata pass does not give us.
+/// Reads the head facts readability's metadata pass does not give us, in one walk over
+/// the document.
 pub(super) fn read_head(doc: &Document) -> HeadFacts {
-    let attr = |selector: &str, name: &str| {
-        doc.select(selector)
-            .attr(name)
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-    };
+    let mut values: [Option<Option<String>>; PROBES.len()] = Default::default();
+    let mut title = String::new();
+    for node in doc.root().descendants_it() {
+        let Some(element) = node.element_ref() else {
+            continue;
+        };
+        if &*element.name.local == "title" {
+            title.push_str(&node.text());
+        }
+        for (probe, value) in PROBES.iter().zip(&mut values) {
+            if value.is_none() && probe.matches(&element) {
+                *value = Some(probe.value_in(&element));
+            }
+        }
+    }
+    let [canonical, og_url, published @ ..] = values.map(Option::flatten);
+    let title = title.trim();
     HeadFacts {
-        canonical: attr("link[rel=canonical]", "href"),
-        og_url: attr("meta[property='og:url']", "content"),
-        document_title: Some(doc.select("title").text().trim().to_string())
-            .filter(|t| !t.is_empty()),
-        published: attr("meta[property='article:published_time']", "content")
-            .or_else(|| attr("meta[itemprop=datePublished]", "content"))
-            .or_else(|| attr("time[datetime]", "datetime"))
-            .or_else(|| attr("meta[name=pubdate]", "content"))
-            .or_else(|| attr("meta[name=publishdate]", "content")),
+        canonical,
+        og_url,
+        document_title: (!title.is_empty()).then(|| title.to_string()),
+        published: published.into_iter().flatten().next(),
     }
 }
+
+/// An element to look for and the attribute to read from it: the first element (in
+/// document order) that matches decides, as with `doc.select(selector).attr(take)`.
+struct Probe {
+    tag: &'static str,
+    /// An attribute the element must have, and its value when one is required.
+    has: (&'static str, Option<&'static str>),
+    take: &'static str,
+}
+
+/// `link[rel=canonical]`, `meta[property='og:url']`, then the published date's places in
+/// the order they are trusted.
+const PROBES: [Probe; 7] = [
+    Probe {
+        tag: "link",
+        has: ("rel", Some("canonical")),
+        take: "href",
+    },
+    Probe {
+        tag: "meta",
+        has: ("property", Some("og:url")),
+        take: "content",
+    },
+    Probe {
+        tag: "meta",
+        has: ("property", Some("article:published_time")),
+        take: "content",
+    },
+    Probe {
+        tag: "meta",
+        has: ("itemprop", Some("datePublished")),
+        take: "content",
+    },
+    Probe {
+        tag: "time",
+        has: ("datetime", None),
+        take: "datetime",
+    },
+    Probe {
+        tag: "meta",
+        has: ("name", Some("pubdate")),
+        take: "content",
+    },
+    Probe {
+        tag: "meta",
+        has: ("name", Some("publishdate")),
+        take: "content",
+    },
+];
+
+impl Probe {
+    /// Matches as the CSS selector does: the attribute without a namespace, its value
+    /// compared exactly except `rel`'s, which HTML compares ignoring ASCII case.
+    fn matches(&self, element: &Element) -> bool {
+        let (name, wanted) = self.has;
+        let ignore_case = name == "rel" && &*element.name.ns == HTML_NAMESPACE;
+        &*element.name.local == self.tag
+            && element.attrs.iter().any(|attr| {
+                attr.name.ns.is_empty()
+                    && &*attr.name.local == name
+                    && wanted.is_none_or(|wanted| {
+                        if ignore_case {
+                            attr.value.eq_ignore_ascii_case(wanted)
+                        } else {
+                            &*attr.value == wanted
+                        }
+                    })
+            })
+    }
+
+    /// The trimmed value of the attribute to take, if it is there and not blank.
+    fn value_in(&self, element: &Element) -> Option<String> {
+        element
+            .attrs
+            .iter()
+            .find(|attr| &*attr.name.local == self.take)
+            .map(|attr| attr.value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    }
+}
+
+const HTML_NAMESPACE: &str = "http://www.w3.org/1999/xhtml";
 
 /// Separators between a headline and the site's name in titles.
 const TITLE_SEPARATORS: &[&str] = &[
@@ -261,6 +350,23 @@ pub(super) fn absolute(href: &str, base: Option<&str>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn head_facts_come_from_the_first_matching_elements() {
+        let doc = Document::from(
+            r#"<html><head><title> A headline </title>
+            <link rel="Canonical" href=" https://example.com/a ">
+            <link rel="canonical" href="https://example.com/b">
+            <meta property="og:url" content="https://example.com/og">
+            <meta name="pubdate" content="2020-01-02"></head>
+            <body><time>no date</time><time datetime="2019-05-06">May 6</time></body></html>"#,
+        );
+        let head = read_head(&doc);
+        assert_eq!(head.canonical.as_deref(), Some("https://example.com/a"));
+        assert_eq!(head.og_url.as_deref(), Some("https://example.com/og"));
+        assert_eq!(head.document_title.as_deref(), Some("A headline"));
+        assert_eq!(head.published.as_deref(), Some("2019-05-06"));
+    }
 
     #[test]
     fn site_suffixes_are_trimmed() {

@@ -8,16 +8,19 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 use super::trim;
 
 /// Lines that are never article text, wherever they stand.
-static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?xi)^(?:
+static FURNITURE: LazyLock<Regex> = LazyLock::new(|| line_pattern(FURNITURE_PATTERN));
+
+/// The pattern of [`FURNITURE`]. It holds no `\b`: a Unicode word boundary keeps the
+/// regex engine off its lazy DFA for any line with non-ASCII text, which made matching
+/// some 20 times slower; `(?:$|\W…)` after a phrase says the same.
+const FURNITURE_PATTERN: &str = r"(?xi)^(?:
             advertisement | advertising | advert | sponsored(\ content)? | ad | スポンサードリンク
-          | (continue\ reading|read\ more|see\ more|watch\ more|more\ on\ this|more\ news\ from|see\ also|read\ also)\b.{0,120}
+          | (continue\ reading|read\ more|see\ more|watch\ more|more\ on\ this|more\ news\ from|see\ also|read\ also)(?:$|\W.{0,119})
           | (related|recommended|most\ read|most\ popular|trending)(\ (stories|articles|content|coverage|news|posts))?:?
           | (you\ (may|might)\ also\ like|don'?t\ miss|want\ more\ stories\ like\ this\?).{0,20}
           | share(\ this)?(\ (story|article|page|on\ \w+))?:? | report\ (an\ )?error | print(\ article)? | order\ reprints
@@ -35,16 +38,15 @@ static FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
           | 广告 | 相关(新闻|阅读|文章|链接|报道)[:：]?.{0,40}
           | 点击(进入|查看|这里).{0,30} | 第\d+页.{0,40} | (上一页|下一页).{0,40}
           | 分享到.{0,40} | 返回(首页|顶部).{0,10} | 发表评论 | 关連記事 | 関連記事
-        )$",
-    )
-    .expect("furniture pattern is valid")
-});
+        )$";
 
 /// Lines that are byline or date furniture when they come before the article's first
 /// real paragraph.
-static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?xi)^(?:
+static LEADING_FURNITURE: LazyLock<Regex> =
+    LazyLock::new(|| line_pattern(LEADING_FURNITURE_PATTERN));
+
+/// The pattern of [`LEADING_FURNITURE`].
+const LEADING_FURNITURE_PATTERN: &str = r"(?xi)^(?:
             by:? | by\ [^.!?]{1,120}
           | (updated|published|posted|last\ updated)(\ on)?:?\ .{1,80}
           | ((mon|tues|wednes|thurs|fri|satur|sun)day,?\ )?
@@ -53,10 +55,23 @@ static LEADING_FURNITURE: LazyLock<Regex> = LazyLock::new(|| {
           | \d{4}[-/.]\d{1,2}[-/.]\d{1,2}.{0,40}
           | \d{4}年\d{1,2}月\d{1,2}日[^，。！？,]{0,60}
           | \d+\ min(ute)?s?\ read | \d+\ (hours?|minutes?|days?)\ ago
-        )$",
-    )
-    .expect("leading furniture pattern is valid")
-});
+        )$";
+
+/// Compiles a line pattern to match a line's UTF-8 bytes, its bounded runs of any
+/// character (`.{m,n}`, `[^.!?]{m,n}`) rewritten to take one character at a time as a
+/// lead byte and its continuation bytes.
+///
+/// Unicode's `.` compiles to a UTF-8 automaton of a dozen states, and a bounded
+/// repetition copies it once per repeat: the furniture patterns' ~1,700 copies took
+/// 10–15 ms to compile, in every process. Rewritten they take 3–4 ms. The rest of the
+/// pattern keeps its Unicode meaning, and on valid UTF-8 (a line always is) the rewritten
+/// runs match exactly the same characters.
+fn line_pattern(pattern: &str) -> Regex {
+    let pattern = pattern
+        .replace(".{", r"(?-u:[^\n\x80-\xBF][\x80-\xBF]*){")
+        .replace("[^.!?]{", r"(?-u:[^.!?\x80-\xBF][\x80-\xBF]*){");
+    Regex::new(&pattern).expect("line pattern is valid")
+}
 
 /// No furniture pattern matches a line longer than this (in bytes; the longest pattern
 /// allows about 200 characters of CJK text).
@@ -83,10 +98,10 @@ fn clean_lines(text: &str) -> Vec<String> {
         let line = fold_spaces(line);
         // Furniture lines are short; long lines are prose and skip the patterns.
         let short = line.len() <= MAX_FURNITURE_BYTES;
-        if line.is_empty() || (short && FURNITURE.is_match(&line)) {
+        if line.is_empty() || (short && FURNITURE.is_match(line.as_bytes())) {
             continue;
         }
-        if !started && short && LEADING_FURNITURE.is_match(&line) {
+        if !started && short && LEADING_FURNITURE.is_match(line.as_bytes()) {
             continue;
         }
         // Repeated lines are captions, pull quotes and teasers, not the story; short
@@ -103,10 +118,17 @@ fn clean_lines(text: &str) -> Vec<String> {
 /// Collapses runs of whitespace (including no-break and zero-width spaces) to one space
 /// and trims the ends; full-width ideographic spaces that indent Chinese paragraphs go too.
 fn fold_spaces(line: &str) -> String {
-    line.split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))
+    let mut folded = String::with_capacity(line.len());
+    for word in line
+        .split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{3000}'))
         .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    folded
 }
 
 /// True for a line that reads as running text rather than a label.
@@ -178,6 +200,53 @@ mod tests {
             "今年春节前后，全市共接待游客三百多万人次，旅游收入比去年同期增长了两成以上。"
         );
         assert_eq!(clean(text).lines().filter(|l| !l.is_empty()).count(), 5);
+    }
+
+    #[test]
+    fn rewritten_patterns_match_what_the_plain_patterns_match() {
+        let prefixes = [
+            "Photo: ",
+            "Continue reading",
+            "Read more",
+            "Tags",
+            "Tags: ",
+            "© ",
+            "Copyright ",
+            "Sign up ",
+            "All rights reserved",
+            "Have a tip?",
+            "Join the conversation",
+            "Updated on ",
+            "| Published ",
+            "By ",
+            "Posted: ",
+            "2019-11-20",
+            "Jan 5, 2020",
+            "2019年3月5日",
+            "相关新闻：",
+            "第3页",
+            "分享到",
+            "返回首页",
+        ];
+        let lengths = [
+            0, 1, 9, 10, 11, 20, 21, 40, 41, 60, 61, 80, 81, 119, 120, 121, 200, 201,
+        ];
+        for pattern in [FURNITURE_PATTERN, LEADING_FURNITURE_PATTERN] {
+            let plain = regex::Regex::new(pattern).expect("valid");
+            let rewritten = line_pattern(pattern);
+            let mut outcomes = HashSet::new();
+            for prefix in prefixes {
+                for fill in ["x", "é", "新", " ", ".", "9"] {
+                    for n in lengths {
+                        let line = format!("{prefix}{}", fill.repeat(n));
+                        let matched = plain.is_match(&line);
+                        assert_eq!(matched, rewritten.is_match(line.as_bytes()), "{line}");
+                        outcomes.insert(matched);
+                    }
+                }
+            }
+            assert_eq!(outcomes.len(), 2, "both outcomes are exercised");
+        }
     }
 
     #[test]

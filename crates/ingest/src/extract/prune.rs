@@ -5,7 +5,7 @@
 //! that block. They are removed here by what they are (their tag, or the words of their
 //! `class` and `id`), never by which site they come from.
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Document, NodeData, NodeRef};
 
 /// Elements that never hold article text. Images go too: the article's text is what is
 /// kept, and readability scoring takes a block with more images than paragraphs for a
@@ -162,21 +162,15 @@ pub(super) fn remove_chrome(doc: &Document) {
     while let Some(top) = stack.last_mut() {
         if let Some(child) = top.next_child {
             top.next_child = child.next_sibling();
-            if child.is_text() {
-                top.stats.chars += letters(&child.text());
-            } else if child.is_element() {
-                if child
-                    .node_name()
-                    .is_some_and(|n| NEVER_TEXT.contains(&n.as_ref()))
-                {
-                    child.remove_from_parent();
-                } else {
-                    stack.push(Frame {
-                        node: child,
-                        next_child: child.first_child(),
-                        stats: TextStats::default(),
-                    });
-                }
+            match Child::of(&child) {
+                Child::Text(letters) => top.stats.chars += letters,
+                Child::Element { never_text: true } => child.remove_from_parent(),
+                Child::Element { never_text: false } => stack.push(Frame {
+                    node: child,
+                    next_child: child.first_child(),
+                    stats: TextStats::default(),
+                }),
+                Child::Other => {}
             }
             continue;
         }
@@ -186,20 +180,19 @@ pub(super) fn remove_chrome(doc: &Document) {
         let Some(parent) = stack.last_mut() else {
             break;
         };
-        let name = node.node_name();
-        if name.as_deref() == Some("a") && node.has_attr("href") {
+        let element = Judged::of(&node);
+        if element.is_link {
             stats.link_chars = stats.chars;
             stats.links += 1;
         }
-        let naming = naming(&node);
-        if naming == Naming::Content {
+        if element.naming == Naming::Content {
             stats.content = stats.chars;
         }
         let chrome = (stats.chars as f64) < limit
             && stats.content < MIN_PROTECTED_CONTENT
-            && (naming == Naming::Chrome
-                || is_tagged_chrome(&node, name.as_deref())
-                || is_link_list(name.as_deref(), stats));
+            && (element.naming == Naming::Chrome
+                || element.tagged_chrome
+                || (element.link_list_tag && is_link_list(stats)));
         if chrome {
             node.remove_from_parent();
         } else {
@@ -208,38 +201,110 @@ pub(super) fn remove_chrome(doc: &Document) {
     }
 }
 
+/// A child met on the walk, read in one look at the node.
+enum Child {
+    /// A text node, with its letters counted.
+    Text(usize),
+    /// An element; one that never holds text is removed unvisited.
+    Element { never_text: bool },
+    /// A comment or anything else that holds no text.
+    Other,
+}
+
+impl Child {
+    fn of(node: &NodeRef) -> Self {
+        node.query_or(Child::Other, |node| match &node.data {
+            NodeData::Text { contents } => Child::Text(letters(contents)),
+            NodeData::Element(element) => Child::Element {
+                never_text: NEVER_TEXT.contains(&element.name.local.as_ref()),
+            },
+            _ => Child::Other,
+        })
+    }
+}
+
+/// What an element's tag and attributes say about it, read without copying them.
+#[derive(Debug, Clone, Copy)]
+struct Judged {
+    /// An `<a href>`.
+    is_link: bool,
+    naming: Naming,
+    /// Chrome by tag, role, or because the page hides it.
+    tagged_chrome: bool,
+    /// A tag that makes a block of mostly links a link list.
+    link_list_tag: bool,
+}
+
+impl Judged {
+    fn of(node: &NodeRef) -> Self {
+        let Some(element) = node.element_ref() else {
+            return Judged {
+                is_link: false,
+                naming: Naming::Plain,
+                tagged_chrome: false,
+                link_list_tag: false,
+            };
+        };
+        let name = element.name.local.as_ref();
+        let attr = |wanted: &str| {
+            element
+                .attrs
+                .iter()
+                .find(|a| &*a.name.local == wanted)
+                .map(|a| a.value.as_ref())
+        };
+        Judged {
+            is_link: name == "a" && attr("href").is_some(),
+            naming: naming(attr("class"), attr("id")),
+            tagged_chrome: is_tagged_chrome(name, attr),
+            link_list_tag: LINK_LIST_TAGS.contains(&name),
+        }
+    }
+}
+
 fn letters(text: &str) -> usize {
-    text.chars().filter(|c| c.is_alphabetic()).count()
+    if text.is_ascii() {
+        return text.bytes().filter(u8::is_ascii_alphabetic).count();
+    }
+    text.chars().filter(|c| is_letter(*c)).count()
+}
+
+/// [`char::is_alphabetic`], with the common CJK ideographs (all letters) answered without
+/// a table lookup.
+fn is_letter(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}') || c.is_alphabetic()
 }
 
 /// Letters in all text under `node`.
 fn letters_under(node: &NodeRef) -> usize {
     node.descendants_it()
-        .filter(|n| n.is_text())
-        .map(|n| letters(&n.text()))
+        .map(|n| {
+            n.query_or(0, |n| match &n.data {
+                NodeData::Text { contents } => letters(contents),
+                _ => 0,
+            })
+        })
         .sum()
 }
 
-/// True for chrome by tag, role, or because the page hides it.
-fn is_tagged_chrome(node: &NodeRef, name: Option<&str>) -> bool {
-    name.is_some_and(|n| CHROME_TAGS.contains(&n))
-        || node.has_attr("hidden")
-        || node.attr("aria-hidden").is_some_and(|v| v.trim() == "true")
-        || node
-            .attr("role")
-            .is_some_and(|r| CHROME_ROLES.contains(&r.trim()))
-        || node.attr("style").is_some_and(|style| {
+/// True for chrome by tag, role, or because the page hides it; `attr` gives an
+/// attribute's value.
+fn is_tagged_chrome<'a>(name: &str, attr: impl Fn(&str) -> Option<&'a str>) -> bool {
+    CHROME_TAGS.contains(&name)
+        || attr("hidden").is_some()
+        || attr("aria-hidden").is_some_and(|v| v.trim() == "true")
+        || attr("role").is_some_and(|r| CHROME_ROLES.contains(&r.trim()))
+        || attr("style").is_some_and(|style| {
             let style: String = style.chars().filter(|c| !c.is_whitespace()).collect();
             style.to_ascii_lowercase().contains("display:none")
         })
 }
 
 /// True for a block that is mostly links: a menu or a list of other stories.
-fn is_link_list(name: Option<&str>, stats: TextStats) -> bool {
+fn is_link_list(stats: TextStats) -> bool {
     stats.links >= LINK_LIST_MIN_LINKS
         && stats.link_chars as f64 >= LINK_LIST_MIN_SHARE * stats.chars as f64
         && stats.chars - stats.link_chars <= LINK_LIST_MAX_PROSE
-        && name.is_some_and(|name| LINK_LIST_TAGS.contains(&name))
 }
 
 /// What an element's class and id say it is.
@@ -253,14 +318,15 @@ enum Naming {
     Plain,
 }
 
-fn naming(node: &NodeRef) -> Naming {
+fn naming(class: Option<&str>, id: Option<&str>) -> Naming {
+    let is_one_of = |word: &str, list: &[&str]| list.iter().any(|w| w.eq_ignore_ascii_case(word));
     let mut naming = Naming::Plain;
-    for value in [node.attr("class"), node.attr("id")].into_iter().flatten() {
-        for word in words(&value) {
-            if CONTENT_WORDS.contains(&word.as_str()) {
+    for value in [class, id].into_iter().flatten() {
+        for word in words(value) {
+            if is_one_of(word, CONTENT_WORDS) {
                 return Naming::Content;
             }
-            if CHROME_WORDS.contains(&word.as_str()) {
+            if is_one_of(word, CHROME_WORDS) {
                 naming = Naming::Chrome;
             }
         }
@@ -268,26 +334,33 @@ fn naming(node: &NodeRef) -> Naming {
     naming
 }
 
-/// The lower-cased words of a class or id value: split at spaces, `-`, `_` and camel-case
-/// humps, so `newsCaption share_bar` gives `news`, `caption`, `share`, `bar`.
-fn words(value: &str) -> impl Iterator<Item = String> + '_ {
+/// The words of a class or id value, to be compared ignoring ASCII case: split at
+/// spaces, `-`, `_` and camel-case humps, so `newsCaption share_bar` gives `news`,
+/// `Caption`, `share`, `bar`.
+fn words(value: &str) -> impl Iterator<Item = &str> {
     value
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
-        .flat_map(|token| {
-            let mut parts = Vec::new();
-            let mut current = String::new();
-            let mut previous_lower = false;
-            for c in token.chars() {
-                if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-                    parts.push(std::mem::take(&mut current));
-                }
-                previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-                current.push(c.to_ascii_lowercase());
-            }
-            parts.push(current);
-            parts
-        })
+        .flat_map(camel_case_parts)
         .filter(|word| !word.is_empty())
+}
+
+/// `newsCaption` → `news`, `Caption`: a part ends where an upper-case letter follows a
+/// lower-case letter or a digit (`XMLFeed` stays whole).
+fn camel_case_parts(token: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(token);
+    std::iter::from_fn(move || {
+        let token = rest?;
+        let mut previous_lower = false;
+        for (i, c) in token.char_indices() {
+            if c.is_ascii_uppercase() && previous_lower {
+                rest = Some(&token[i..]);
+                return Some(&token[..i]);
+            }
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+        rest = None;
+        Some(token)
+    })
 }
 
 #[cfg(test)]
@@ -365,8 +438,13 @@ mod tests {
 
     #[test]
     fn class_words_split_at_camel_case() {
-        let split: Vec<String> = words("newsCaption share_bar  XMLFeed").collect();
-        assert_eq!(split, ["news", "caption", "share", "bar", "xmlfeed"]);
+        let split: Vec<&str> = words("newsCaption share_bar  XMLFeed").collect();
+        assert_eq!(split, ["news", "Caption", "share", "bar", "XMLFeed"]);
+    }
+
+    #[test]
+    fn common_cjk_ideographs_are_letters() {
+        assert!(('\u{4E00}'..='\u{9FFF}').all(char::is_alphabetic));
     }
 
     #[test]
