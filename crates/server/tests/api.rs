@@ -92,25 +92,17 @@ async fn the_api_serves_only_the_tokens_owner() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
 
     // A feed's poll interval: changed by its owner within bounds; an article has none.
-    let hourly = json!({ "interval_s": 3600 });
-    let changed = api(&app, &alice, Method::PATCH, &format!("/sources/{id}"))
-        .json(&hourly)
-        .send()
-        .await
-        .unwrap();
+    let set_interval = |token: &str, id: &Value, seconds: i64| {
+        api(&app, token, Method::PATCH, &format!("/sources/{id}"))
+            .json(&json!({ "interval_s": seconds }))
+            .send()
+    };
+    let changed = set_interval(&alice, &json!(id), 3600).await.unwrap();
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(changed.json::<Value>().await.unwrap()["interval_s"], 3600);
-    let too_often = api(&app, &alice, Method::PATCH, &format!("/sources/{id}"))
-        .json(&json!({ "interval_s": 10 }))
-        .send()
-        .await
-        .unwrap();
+    let too_often = set_interval(&alice, &json!(id), 10).await.unwrap();
     assert_eq!(too_often.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let theirs = api(&app, &bob, Method::PATCH, &format!("/sources/{id}"))
-        .json(&hourly)
-        .send()
-        .await
-        .unwrap();
+    let theirs = set_interval(&bob, &json!(id), 3600).await.unwrap();
     assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
     let article: Value = api(&app, &alice, Method::POST, "/sources")
         .json(&json!({ "url": site.url("news/bridge") }))
@@ -121,16 +113,7 @@ async fn the_api_serves_only_the_tokens_owner() {
         .await
         .unwrap();
     assert_eq!(article["kind"], "article");
-    let read_once = api(
-        &app,
-        &alice,
-        Method::PATCH,
-        &format!("/sources/{}", article["id"]),
-    )
-    .json(&hourly)
-    .send()
-    .await
-    .unwrap();
+    let read_once = set_interval(&alice, &article["id"], 3600).await.unwrap();
     assert_eq!(read_once.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let removed = api(
         &app,

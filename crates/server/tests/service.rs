@@ -88,14 +88,9 @@ async fn set_interval(
     page: &str,
     seconds: &str,
 ) -> String {
-    let action = page
-        .split("action=\"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap())
-        .find(|action| action.ends_with("/interval"))
-        .expect("an interval form");
+    let action = form_action(page, |action| action.ends_with("/interval"));
     let response = client
-        .post(app.url(action))
+        .post(app.url(&action))
         .form(&[("csrf", csrf_of(page).as_str()), ("interval_s", seconds)])
         .send()
         .await
@@ -765,13 +760,7 @@ async fn a_waiting_story_is_made_now_once_and_only_by_its_listener() {
         .text()
         .await
         .unwrap();
-    let make = dashboard
-        .split("action=\"")
-        .skip(1)
-        .map(|rest| rest.split('"').next().unwrap())
-        .find(|action| action.starts_with("/stories/"))
-        .expect("a waiting story with a make-now form")
-        .to_owned();
+    let make = form_action(&dashboard, |action| action.starts_with("/stories/"));
     let click = |client: reqwest::Client, csrf: String| {
         let url = app.url(&make);
         async move {

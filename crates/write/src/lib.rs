@@ -247,7 +247,8 @@ pub fn personalise_traced(
         let split = line
             .is_personal()
             .then(|| personal::split_after_name(&text, after_name, body.language))
-            .flatten();
+            .flatten()
+            .map(|(address, rest)| (address.to_owned(), rest.to_owned()));
         match split {
             // What follows the address is the same for every listener: a line of its own.
             Some((address, rest)) => lines.extend([
@@ -257,7 +258,7 @@ pub fn personalise_traced(
             None => lines.push(Line::new(
                 line.speaker,
                 line.segment,
-                text.clone(),
+                text,
                 line.is_personal(),
             )),
         }

@@ -229,6 +229,16 @@ pub fn csrf_of(html: &str) -> String {
     html[start..start + 64].to_owned()
 }
 
+/// The `action` of the first form in `html` whose action `wanted` accepts.
+pub fn form_action(html: &str, wanted: impl Fn(&str) -> bool) -> String {
+    html.split("action=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap())
+        .find(|action| wanted(action))
+        .expect("the page has such a form")
+        .to_owned()
+}
+
 /// Signs up through the web form; returns the client (signed in).
 pub async fn sign_up(app: &TestApp, email: &str, name: &str) -> reqwest::Client {
     let client = browser();
